@@ -1,0 +1,7 @@
+//! Domain types and pure rules of fazhi. Nothing in this crate does I/O.
+
+pub mod audit;
+pub mod auth;
+pub mod calendar;
+pub mod clock;
+pub mod org;

@@ -1,0 +1,211 @@
+//! The holiday calendar as stored: notices with provenance and the day rows they announce.
+
+use crate::audit::{self, Change};
+use crate::{Actor, Db, DbError, Result, on_pool, on_tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use fazhi_core::calendar::{
+    Calendar, CalendarParams, DayKind, HolidayRow, Notice, parse_holidays_csv,
+};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct NoticeRow {
+    pub id: i64,
+    pub year: i64,
+    pub title: String,
+    pub doc_number: Option<String>,
+    pub issued: NaiveDate,
+    pub url: Option<String>,
+    pub amends: Option<i64>,
+    pub loaded_at: DateTime<Utc>,
+}
+
+impl NoticeRow {
+    fn to_notice(&self) -> Notice {
+        Notice {
+            year: self.year as i32,
+            title: self.title.clone(),
+            doc_number: self.doc_number.clone(),
+            issued: self.issued,
+            url: self.url.clone(),
+            amends: self.amends.map(|y| y as i32),
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct DayRow {
+    day: NaiveDate,
+    kind: String,
+    name: String,
+}
+
+fn kind_from_str(kind: &str) -> Result<DayKind> {
+    match kind {
+        "holiday" => Ok(DayKind::Holiday),
+        "workday" => Ok(DayKind::Workday),
+        other => Err(DbError::Invalid(format!("节假日类型“{other}”无效"))),
+    }
+}
+
+pub async fn notices(db: &Db) -> Result<Vec<NoticeRow>> {
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, year, title, doc_number, issued, url, amends, loaded_at FROM holiday_notices ORDER BY year, issued, id",
+        )
+        .fetch_all(pool)
+        .await
+    })
+    .map_err(Into::into)
+}
+
+async fn day_rows(db: &Db) -> Result<Vec<HolidayRow>> {
+    let rows: Vec<DayRow> = on_pool!(db, pool => {
+        sqlx::query_as("SELECT day, kind, name FROM holiday_days ORDER BY day").fetch_all(pool).await
+    })?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(HolidayRow {
+                date: row.day,
+                kind: kind_from_str(&row.kind)?,
+                name: row.name,
+            })
+        })
+        .collect()
+}
+
+/// The calendar in force: what the database holds, validated.
+pub async fn load(db: &Db, params: CalendarParams) -> Result<Calendar> {
+    let rows = day_rows(db).await?;
+    let notices = notices(db)
+        .await?
+        .iter()
+        .map(NoticeRow::to_notice)
+        .collect();
+    Calendar::new(rows, notices, params).map_err(|e| DbError::Invalid(e.to_string()))
+}
+
+/// First start: the database has no calendar yet, so it takes the one bundled with the program.
+pub async fn seed_builtin_if_empty(db: &Db) -> Result<()> {
+    let count: i64 = on_pool!(db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM holiday_notices").fetch_one(pool).await
+    })?;
+    if count > 0 {
+        return Ok(());
+    }
+    let builtin = Calendar::builtin().map_err(|e| DbError::Invalid(e.to_string()))?;
+    let actor = Actor {
+        user_id: None,
+        name: "系统".into(),
+    };
+    store(
+        db,
+        &actor,
+        fazhi_core::clock::now(),
+        builtin.notices(),
+        builtin.rows(),
+        "载入程序内置的节假日数据",
+    )
+    .await
+}
+
+/// Adds a notice (a new year's schedule or an amendment) with its day rows. The merged calendar is
+/// validated first; if it is invalid nothing is written. Rows for dates already stored replace them
+/// (an amending notice changes earlier rows, spec calendar.md §8).
+pub async fn import_notice(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    notice: Notice,
+    holidays_csv: &str,
+) -> Result<Calendar> {
+    let new_rows = parse_holidays_csv(holidays_csv).map_err(|e| DbError::Invalid(e.to_string()))?;
+    let mut rows: Vec<HolidayRow> = day_rows(db)
+        .await?
+        .into_iter()
+        .filter(|old| !new_rows.iter().any(|new| new.date == old.date))
+        .collect();
+    rows.extend(new_rows.iter().cloned());
+    let mut all_notices: Vec<Notice> = notices(db)
+        .await?
+        .iter()
+        .map(NoticeRow::to_notice)
+        .collect();
+    if all_notices.iter().any(|n| n.title == notice.title) {
+        return Err(DbError::Invalid(format!("通知“{}”已导入", notice.title)));
+    }
+    all_notices.push(notice.clone());
+    let merged = Calendar::new(rows, all_notices, CalendarParams::default())
+        .map_err(|e| DbError::Invalid(e.to_string()))?;
+    let summary = format!("导入节假日通知“{}”（{}行）", notice.title, new_rows.len());
+    store(
+        db,
+        actor,
+        now,
+        std::slice::from_ref(&notice),
+        &new_rows,
+        &summary,
+    )
+    .await?;
+    Ok(merged)
+}
+
+async fn store(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    notices: &[Notice],
+    rows: &[HolidayRow],
+    summary: &str,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    for notice in notices {
+        on_tx!(&mut tx, conn => {
+            sqlx::query(
+                "INSERT INTO holiday_notices (year, title, doc_number, issued, url, amends, loaded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(i64::from(notice.year))
+            .bind(&notice.title)
+            .bind(&notice.doc_number)
+            .bind(notice.issued)
+            .bind(&notice.url)
+            .bind(notice.amends.map(i64::from))
+            .bind(now)
+            .execute(&mut *conn)
+            .await.map(|done| done.rows_affected())
+        })?;
+    }
+    for row in rows {
+        on_tx!(&mut tx, conn => {
+            sqlx::query(
+                "INSERT INTO holiday_days (day, kind, name) VALUES ($1, $2, $3) \
+                 ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
+            )
+            .bind(row.date)
+            .bind(row.kind.as_str())
+            .bind(&row.name)
+            .execute(&mut *conn)
+            .await.map(|done| done.rows_affected())
+        })?;
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        now,
+        Change::<(), _> {
+            action: "calendar.import",
+            entity_type: "calendar",
+            entity_id: notices
+                .iter()
+                .map(|n| n.year.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+            summary: summary.to_string(),
+            before: None,
+            after: Some(&serde_json::json!({ "notices": notices, "rows": rows })),
+        },
+    )
+    .await?;
+    tx.commit().await
+}

@@ -1,0 +1,431 @@
+//! The operator commands. Each prints its result on stdout; errors are one line on stderr.
+
+use crate::config::Config;
+use crate::server::open_database;
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::{Datelike, NaiveDate};
+use clap::{Parser, Subcommand};
+use fazhi_core::calendar::{CalendarParams, DayReason, Notice};
+use fazhi_core::org::Role;
+use fazhi_db::users::{NewGrant, NewScope, NewUser};
+use fazhi_db::{Actor, Db, Page};
+use std::io::Read;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "fazhi", version, about = "梅州市法治政府建设平台（fazhi）")]
+pub struct Cli {
+    /// Configuration file (TOML). Default: ./fazhi.toml if present.
+    #[arg(long, global = true, env = "FAZHI_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Database: sqlite://PATH or postgres://… (overrides the configuration).
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web UI and API.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Load the demo data into ./data/demo.db (or --db) and serve it.
+    Demo {
+        /// SQLite file for the demo.
+        #[arg(long, default_value = "data/demo.db")]
+        db: PathBuf,
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Load the data and exit.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Apply database migrations.
+    Migrate,
+    #[command(subcommand)]
+    User(UserCommand),
+    #[command(subcommand)]
+    Org(OrgCommand),
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user with one role.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// Code of the user's agency.
+        #[arg(long)]
+        agency: String,
+        /// system_admin | agency_admin | clerk | reviewer | leader (or the Chinese name).
+        #[arg(long)]
+        role: String,
+        /// Grant the role over this division and below instead of the user's agency only.
+        #[arg(long)]
+        division: Option<String>,
+        /// Read the password from standard input instead of --password.
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long, env = "FAZHI_NEW_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// List users.
+    List,
+    /// Set a user's password (ends their sessions).
+    SetPassword {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long, env = "FAZHI_NEW_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Disable a user (ends their sessions and revokes their API tokens).
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OrgCommand {
+    /// Import divisions (code,name,level,parent_code) or agencies (code,name,kind,division_code,parent_code).
+    Import { file: PathBuf },
+    /// List agencies, one a line: CODE<TAB>NAME.
+    Agencies {
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CalendarCommand {
+    /// The N-th working day after --from (the start day is day 0).
+    Due {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        working_days: String,
+        /// Print the derivation after the date.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Show each day of a month with its status.
+    Show {
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        month: u32,
+    },
+    /// Import a State Council holiday notice with its rows (CSV date,kind,name).
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        title: String,
+        /// Date of the notice, YYYY-MM-DD.
+        #[arg(long)]
+        issued: String,
+        #[arg(long)]
+        doc_number: Option<String>,
+        #[arg(long)]
+        url: Option<String>,
+        /// For an amending notice: the year it amends.
+        #[arg(long)]
+        amends: Option<i32>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Recompute the hash chain; exit 1 at the first broken entry.
+    Verify,
+}
+
+pub async fn run(cli: Cli, config: Config) -> Result<()> {
+    match cli.command {
+        Command::Serve { listen } => {
+            let db = open_database(&config.database_url).await?;
+            let state = crate::server::app_state(db, &config).await?;
+            let listen = listen.unwrap_or_else(|| config.listen.clone());
+            crate::server::serve(state, &listen, |address| {
+                println!("fazhi 已启动：http://{address}/")
+            })
+            .await
+        }
+        Command::Demo { db, port, no_serve } => demo(&config, &db, port, no_serve).await,
+        Command::Migrate => {
+            let db = open_database(&config.database_url).await?;
+            println!("数据库已是最新结构（{}）", db.backend_name());
+            Ok(())
+        }
+        Command::User(command) => user(&open_database(&config.database_url).await?, command).await,
+        Command::Org(command) => org(&open_database(&config.database_url).await?, command).await,
+        Command::Calendar(command) => {
+            calendar(&open_database(&config.database_url).await?, command).await
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            audit_verify(&open_database(&config.database_url).await?).await
+        }
+    }
+}
+
+async fn demo(config: &Config, path: &std::path::Path, port: u16, no_serve: bool) -> Result<()> {
+    let url = format!("sqlite://{}", path.display());
+    let db = open_database(&url).await?;
+    let created = crate::demo::load(&db).await?;
+    eprintln!(
+        "演示数据已就绪：{}（本次新建用户 {created} 个）",
+        path.display()
+    );
+    if no_serve {
+        print!(
+            "{}",
+            crate::demo::credentials_text(&format!("（未启动服务）数据库 {url}"))
+        );
+        return Ok(());
+    }
+    let state = crate::server::app_state(db, config).await?;
+    crate::server::serve(state, &format!("127.0.0.1:{port}"), |address| {
+        print!(
+            "{}",
+            crate::demo::credentials_text(&format!("http://{address}/"))
+        );
+    })
+    .await
+}
+
+fn read_password(from_stdin: bool, given: Option<String>) -> Result<String> {
+    if from_stdin {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text)?;
+        return Ok(text.trim_end_matches(['\r', '\n']).to_string());
+    }
+    given.ok_or_else(|| {
+        anyhow!("请用 --password、--password-stdin 或环境变量 FAZHI_NEW_PASSWORD 提供密码")
+    })
+}
+
+async fn user_id(db: &Db, username: &str) -> Result<i64> {
+    fazhi_db::users::user_by_username(db, username)
+        .await?
+        .map(|u| u.id)
+        .ok_or_else(|| anyhow!("用户“{username}”不存在"))
+}
+
+async fn user(db: &Db, command: UserCommand) -> Result<()> {
+    let actor = Actor::cli("user");
+    let now = fazhi_core::clock::now();
+    match command {
+        UserCommand::Add {
+            username,
+            name,
+            agency,
+            role,
+            division,
+            password_stdin,
+            password,
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                anyhow!("角色“{role}”无效，应为 system_admin/agency_admin/clerk/reviewer/leader")
+            })?;
+            let scope = match division {
+                Some(code) => NewScope::Division(code),
+                None => NewScope::Agency(agency.clone()),
+            };
+            let new = NewUser {
+                username,
+                display_name: name,
+                agency_code: agency,
+                password: read_password(password_stdin, password)?,
+                grants: vec![NewGrant { role, scope }],
+            };
+            let id = fazhi_db::users::create_user(db, &actor, now, &new).await?;
+            println!("已创建用户 {}（编号 {id}）", new.username);
+        }
+        UserCommand::List => {
+            let (users, _) = fazhi_db::users::list_users(db, None, None, Page::new(1, 500)).await?;
+            for user in users {
+                let state = if user.disabled { "停用" } else { "正常" };
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    user.username, user.display_name, user.agency_name, state
+                );
+            }
+        }
+        UserCommand::SetPassword {
+            username,
+            password_stdin,
+            password,
+        } => {
+            let id = user_id(db, &username).await?;
+            fazhi_db::users::set_password(
+                db,
+                &actor,
+                now,
+                id,
+                &read_password(password_stdin, password)?,
+            )
+            .await?;
+            println!("已重设用户 {username} 的密码");
+        }
+        UserCommand::Disable { username } => {
+            let id = user_id(db, &username).await?;
+            fazhi_db::users::set_disabled(db, &actor, now, id, true).await?;
+            println!("已停用用户 {username}");
+        }
+    }
+    Ok(())
+}
+
+async fn org(db: &Db, command: OrgCommand) -> Result<()> {
+    match command {
+        OrgCommand::Import { file } => {
+            let text = read_text_file(&file)?;
+            let header = text
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches('\u{feff}');
+            let actor = Actor::cli("org import");
+            let now = fazhi_core::clock::now();
+            let report = if header.starts_with("code,name,level") {
+                fazhi_db::org::import_divisions(db, &actor, now, &text).await?
+            } else if header.starts_with("code,name,kind") {
+                fazhi_db::org::import_agencies(db, &actor, now, &text).await?
+            } else {
+                bail!(
+                    "无法识别的文件：表头应为“code,name,level,parent_code”（区划）或“code,name,kind,division_code,parent_code”（机构）"
+                );
+            };
+            println!(
+                "导入完成：新增{}，变更{}，未变{}",
+                report.added, report.renamed, report.unchanged
+            );
+        }
+        OrgCommand::Agencies { name } => {
+            for agency in fazhi_db::org::agencies(db, name.as_deref()).await? {
+                println!("{}\t{}", agency.code, agency.name);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads a UTF-8 text file; a `.gz` file is refused with advice (the program does not unpack).
+fn read_text_file(path: &std::path::Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
+    String::from_utf8(bytes)
+        .map_err(|_| anyhow!("文件 {} 不是UTF-8文本（压缩文件请先解压）", path.display()))
+}
+
+fn parse_date(text: &str, what: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| anyhow!("{what}“{text}”格式错误，应为YYYY-MM-DD"))
+}
+
+async fn calendar(db: &Db, command: CalendarCommand) -> Result<()> {
+    match command {
+        CalendarCommand::Due {
+            from,
+            working_days,
+            explain,
+        } => {
+            let calendar = fazhi_db::calendar::load(db, CalendarParams::default()).await?;
+            let (start, count) =
+                fazhi_web::portal::parse_due_input(&from, &working_days).map_err(|e| anyhow!(e))?;
+            let due = calendar.due_date(start, count)?;
+            println!("{}", due.date);
+            if due.provisional {
+                eprintln!(
+                    "警告：{}年的节假日安排尚未导入，结果为暂定",
+                    due.uncovered_years
+                        .iter()
+                        .map(|y| y.to_string())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                );
+            }
+            if explain {
+                println!("{}", due.explain());
+            }
+        }
+        CalendarCommand::Show { year, month } => {
+            let calendar = fazhi_db::calendar::load(db, CalendarParams::default()).await?;
+            let first = NaiveDate::from_ymd_opt(year, month, 1)
+                .ok_or_else(|| anyhow!("年月无效：{year}-{month}"))?;
+            let mut date = first;
+            while date.month() == month {
+                let info = calendar.day(date);
+                let status = match &info.reason {
+                    DayReason::Weekday => "工作日".to_string(),
+                    DayReason::RestDay => "休息日".to_string(),
+                    DayReason::Holiday(name) => format!("放假\t{name}"),
+                    DayReason::AdjustedWorkday(name) => format!("上班\t{name}"),
+                };
+                let covered = if info.covered {
+                    ""
+                } else {
+                    "\t（未导入该年度安排）"
+                };
+                println!(
+                    "{date}\t{}\t{status}{covered}",
+                    fazhi_core::calendar::weekday_zh(date)
+                );
+                date = date.succ_opt().ok_or_else(|| anyhow!("日期超出范围"))?;
+            }
+        }
+        CalendarCommand::Import {
+            file,
+            year,
+            title,
+            issued,
+            doc_number,
+            url,
+            amends,
+        } => {
+            let text = read_text_file(&file)?;
+            let notice = Notice {
+                year,
+                title,
+                doc_number,
+                issued: parse_date(&issued, "发布日期")?,
+                url,
+                amends,
+            };
+            let calendar = fazhi_db::calendar::import_notice(
+                db,
+                &Actor::cli("calendar import"),
+                fazhi_core::clock::now(),
+                notice,
+                &text,
+            )
+            .await?;
+            println!("已导入，日历版本 {}", calendar.version());
+        }
+    }
+    Ok(())
+}
+
+async fn audit_verify(db: &Db) -> Result<()> {
+    match fazhi_db::audit::verify(db).await? {
+        fazhi_db::audit::Verification::Intact { entries } => {
+            println!("OK：审计链完整，共 {entries} 条");
+            Ok(())
+        }
+        fazhi_db::audit::Verification::Broken { at, .. } => {
+            bail!("审计链已破坏：{}", at.describe())
+        }
+    }
+}

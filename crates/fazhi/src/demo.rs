@@ -1,0 +1,126 @@
+//! `fazhi demo`: Meizhou's real divisions, about 60 real agencies and one demo user per role.
+//! Loading twice changes nothing; later modules add their demo data here.
+
+use anyhow::Result;
+use fazhi_core::org::Role;
+use fazhi_db::users::{NewGrant, NewScope, NewUser};
+use fazhi_db::{Actor, Db};
+
+pub const MEIZHOU_DIVISIONS: &str = include_str!("../../../data/divisions/meizhou.csv");
+pub const GUANGDONG_CITIES: &str = include_str!("../../../data/divisions/guangdong-cities.csv");
+pub const DEMO_AGENCIES: &str = include_str!("../../../data/demo/agencies.csv");
+
+/// The password of every demo account (demo data only; printed at start-up).
+pub const DEMO_PASSWORD: &str = "fazhi-demo-2026";
+
+pub struct DemoUser {
+    pub username: &'static str,
+    pub display_name: &'static str,
+    pub agency_code: &'static str,
+    pub role: Role,
+    /// `Some(division code)` for a division-subtree grant, `None` for the own agency only.
+    pub division: Option<&'static str>,
+}
+
+pub const DEMO_USERS: &[DemoUser] = &[
+    DemoUser {
+        username: "admin",
+        display_name: "系统管理员（演示）",
+        agency_code: "G441400-002",
+        role: Role::SystemAdmin,
+        division: Some("440000"),
+    },
+    DemoUser {
+        username: "sfj.admin",
+        display_name: "市司法局单位管理员（演示）",
+        agency_code: "G441400-009",
+        role: Role::AgencyAdmin,
+        division: None,
+    },
+    DemoUser {
+        username: "fb.clerk",
+        display_name: "市府办经办人（演示）",
+        agency_code: "G441400-002",
+        role: Role::Clerk,
+        division: None,
+    },
+    DemoUser {
+        username: "fb.reviewer",
+        display_name: "市府办审核人（演示）",
+        agency_code: "G441400-002",
+        role: Role::Reviewer,
+        division: None,
+    },
+    DemoUser {
+        username: "leader",
+        display_name: "市政府领导（演示，只读）",
+        agency_code: "G441400-001",
+        role: Role::Leader,
+        division: Some("441400"),
+    },
+    DemoUser {
+        username: "mj.admin",
+        display_name: "梅江区单位管理员（演示）",
+        agency_code: "G441402-002",
+        role: Role::AgencyAdmin,
+        division: Some("441402"),
+    },
+    DemoUser {
+        username: "mj.clerk",
+        display_name: "梅江区经办人（演示）",
+        agency_code: "G441402-002",
+        role: Role::Clerk,
+        division: Some("441402"),
+    },
+];
+
+/// Loads (or tops up) the demo data. Returns how many users were created now.
+pub async fn load(db: &Db) -> Result<usize> {
+    let actor = Actor::cli("demo");
+    let now = fazhi_core::clock::now();
+    fazhi_db::org::import_divisions(db, &actor, now, MEIZHOU_DIVISIONS).await?;
+    fazhi_db::org::import_divisions(db, &actor, now, GUANGDONG_CITIES).await?;
+    fazhi_db::org::import_agencies(db, &actor, now, DEMO_AGENCIES).await?;
+    let mut created = 0;
+    for user in DEMO_USERS {
+        if fazhi_db::users::user_by_username(db, user.username)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        let scope = match user.division {
+            Some(code) => NewScope::Division(code.to_string()),
+            None => NewScope::Agency(user.agency_code.to_string()),
+        };
+        let new = NewUser {
+            username: user.username.to_string(),
+            display_name: user.display_name.to_string(),
+            agency_code: user.agency_code.to_string(),
+            password: DEMO_PASSWORD.to_string(),
+            grants: vec![NewGrant {
+                role: user.role,
+                scope,
+            }],
+        };
+        fazhi_db::users::create_user(db, &actor, fazhi_core::clock::now(), &new).await?;
+        created += 1;
+    }
+    Ok(created)
+}
+
+/// What the demo prints for the person who started it.
+pub fn credentials_text(url: &str) -> String {
+    let mut text = format!(
+        "fazhi 演示已启动：{url}\n（演示数据，仅供体验；所有演示账号的密码均为 {DEMO_PASSWORD}）\n"
+    );
+    for user in DEMO_USERS {
+        text.push_str(&format!(
+            "  {:<12} {:<10} {}\n",
+            user.username,
+            user.role.zh(),
+            user.display_name
+        ));
+    }
+    text
+}

@@ -1,0 +1,7 @@
+//! The `fazhi` binary's library half: configuration, start-up, the demo loader and the operator
+//! commands, so that integration tests drive exactly what users run.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod server;

@@ -1,0 +1,285 @@
+//! JSON API under `/api/v1`, described by the OpenAPI document at `/api/v1/openapi.json`.
+
+use crate::AppState;
+use crate::error::{ApiError, AppError};
+use crate::session::ApiClient;
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use fazhi_core::calendar::StepOutcome;
+use fazhi_core::org::Action;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "fazhi API", version = "1", description = "梅州市法治政府建设平台 JSON API。除日历与区划外均需 `Authorization: Bearer <令牌>`。"),
+    paths(calendar_due, division, me, agencies),
+    components(schemas(DueResponse, DueStep, DivisionResponse, DivisionSummary, MeResponse, GrantResponse, AgencyResponse, Problem)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+        }
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/calendar/due", get(calendar_due))
+        .route("/api/v1/org/divisions/{code}", get(division))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/org/agencies", get(agencies))
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// RFC 9457 problem details, the body of every API error.
+#[derive(Serialize, ToSchema)]
+pub struct Problem {
+    pub r#type: String,
+    pub title: String,
+    pub status: u16,
+    /// 中文说明
+    pub detail: String,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct DueQuery {
+    /// 起算日（第0日，不计入），YYYY-MM-DD
+    pub from: String,
+    /// 工作日数，0–1000
+    pub working_days: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DueResponse {
+    /// 到期日，YYYY-MM-DD
+    pub due: String,
+    pub due_weekday: String,
+    pub from: String,
+    pub working_days: u32,
+    /// 行程中有未导入节假日安排的日期时为 true（结果为暂定）
+    pub provisional: bool,
+    pub uncovered_years: Vec<i32>,
+    pub calendar_version: String,
+    pub steps: Vec<DueStep>,
+    /// 推算过程（中文）
+    pub explanation: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DueStep {
+    pub date: String,
+    /// counted | counted_adjusted | skipped_rest_day | skipped_holiday | skipped_paused
+    pub outcome: String,
+    /// 计入的第几个工作日
+    pub count: Option<u32>,
+    /// 节假日或调休名称
+    pub name: Option<String>,
+}
+
+fn step_view(step: &fazhi_core::calendar::Step) -> DueStep {
+    let (outcome, count, name) = match &step.outcome {
+        StepOutcome::Counted(n) => ("counted", Some(*n), None),
+        StepOutcome::CountedAdjusted(n, name) => ("counted_adjusted", Some(*n), Some(name.clone())),
+        StepOutcome::SkippedRestDay => ("skipped_rest_day", None, None),
+        StepOutcome::SkippedHoliday(name) => ("skipped_holiday", None, Some(name.clone())),
+        StepOutcome::SkippedPaused => ("skipped_paused", None, None),
+    };
+    DueStep {
+        date: step.date.to_string(),
+        outcome: outcome.to_string(),
+        count,
+        name,
+    }
+}
+
+/// 期限计算：起算日之后第N个工作日（起算日不计入）。
+#[utoipa::path(
+    get,
+    path = "/api/v1/calendar/due",
+    params(DueQuery),
+    responses(
+        (status = 200, description = "到期日及推算过程", body = DueResponse),
+        (status = 422, description = "参数错误", body = Problem, content_type = "application/problem+json")
+    ),
+    tag = "calendar"
+)]
+pub async fn calendar_due(
+    State(state): State<AppState>,
+    Query(query): Query<DueQuery>,
+) -> Result<Json<DueResponse>, ApiError> {
+    let (start, count) = crate::portal::parse_due_input(&query.from, &query.working_days)
+        .map_err(AppError::Invalid)?;
+    let due = state
+        .calendar()
+        .due_date(start, count)
+        .map_err(|e| AppError::Invalid(e.to_string()))?;
+    Ok(Json(DueResponse {
+        due: due.date.to_string(),
+        due_weekday: fazhi_core::calendar::weekday_zh(due.date).to_string(),
+        from: due.start.to_string(),
+        working_days: due.working_days,
+        provisional: due.provisional,
+        uncovered_years: due.uncovered_years.clone(),
+        calendar_version: due.calendar_version.clone(),
+        steps: due.steps.iter().map(step_view).collect(),
+        explanation: due.explain(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DivisionSummary {
+    pub code: String,
+    pub name: String,
+    /// province | city | county | town | village
+    pub level: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DivisionResponse {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    /// 从省到本级的区划代码路径，如 /440000/441400/441402/
+    pub path: String,
+    pub children: Vec<DivisionSummary>,
+}
+
+/// 行政区划及其直接下级。
+#[utoipa::path(
+    get,
+    path = "/api/v1/org/divisions/{code}",
+    params(("code" = String, Path, description = "区划代码")),
+    responses((status = 200, body = DivisionResponse), (status = 404, body = Problem, content_type = "application/problem+json")),
+    tag = "org"
+)]
+pub async fn division(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<DivisionResponse>, ApiError> {
+    let row = fazhi_db::org::division_by_code(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let children = fazhi_db::org::child_divisions(&state.db, Some(row.id))
+        .await?
+        .into_iter()
+        .map(|c| DivisionSummary {
+            code: c.code,
+            name: c.name,
+            level: c.level,
+        })
+        .collect();
+    Ok(Json(DivisionResponse {
+        code: row.code,
+        name: row.name,
+        level: row.level,
+        path: row.path,
+        children,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GrantResponse {
+    pub role: String,
+    pub role_zh: String,
+    pub scope: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeResponse {
+    pub username: String,
+    pub display_name: String,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub grants: Vec<GrantResponse>,
+}
+
+/// 当前令牌所属用户及其授权。
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    responses((status = 200, body = MeResponse), (status = 401, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])),
+    tag = "account"
+)]
+pub async fn me(
+    State(state): State<AppState>,
+    ApiClient(staff): ApiClient,
+) -> Result<Json<MeResponse>, ApiError> {
+    let grants = fazhi_db::users::grants_of(&state.db, staff.user.id)
+        .await?
+        .into_iter()
+        .map(|g| GrantResponse {
+            role_zh: g.role_zh().to_string(),
+            role: g.role,
+            scope: g.scope_name,
+        })
+        .collect();
+    Ok(Json(MeResponse {
+        username: staff.user.username,
+        display_name: staff.user.display_name,
+        agency_code: staff.user.agency_code,
+        agency_name: staff.user.agency_name,
+        grants,
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct AgencyQuery {
+    /// 名称包含的文字
+    pub name: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgencyResponse {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub division_code: String,
+    pub division_name: String,
+}
+
+/// 调用者有查看权限的机构。
+#[utoipa::path(
+    get,
+    path = "/api/v1/org/agencies",
+    params(AgencyQuery),
+    responses((status = 200, body = [AgencyResponse]), (status = 401, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])),
+    tag = "org"
+)]
+pub async fn agencies(
+    State(state): State<AppState>,
+    ApiClient(staff): ApiClient,
+    Query(query): Query<AgencyQuery>,
+) -> Result<Json<Vec<AgencyResponse>>, ApiError> {
+    let rows =
+        fazhi_db::org::agencies(&state.db, query.name.as_deref().filter(|n| !n.is_empty())).await?;
+    Ok(Json(
+        rows.into_iter()
+            .filter(|agency| staff.may(Action::View, &agency.target()))
+            .map(|a| AgencyResponse {
+                code: a.code,
+                name: a.name,
+                kind: a.kind,
+                division_code: a.division_code,
+                division_name: a.division_name,
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,107 @@
+//! The HTTP side of fazhi: one `AppState`, one router per area, server-rendered zh-CN pages that
+//! work without JavaScript, and the JSON API under `/api/v1`.
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use fazhi_core::calendar::Calendar;
+use fazhi_db::Db;
+use fazhi_db::auth::LockoutPolicy;
+use std::sync::{Arc, RwLock};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub mod admin;
+pub mod api;
+pub mod error;
+pub mod metrics;
+pub mod portal;
+pub mod session;
+
+/// Largest request body accepted (forms and CSV uploads).
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when served behind HTTPS).
+    pub secure_cookies: bool,
+    /// Origins accepted on non-GET requests besides the request's own host, e.g. `https://fazhi.meizhou.gov.cn`.
+    pub allowed_origins: Vec<String>,
+    /// Idle lifetime of a session.
+    pub session_ttl: chrono::Duration,
+    pub lockout: LockoutPolicy,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            allowed_origins: Vec::new(),
+            session_ttl: chrono::Duration::hours(2),
+            lockout: LockoutPolicy::default(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<WebConfig>,
+    calendar: Arc<RwLock<Arc<Calendar>>>,
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+impl AppState {
+    pub fn new(db: Db, calendar: Calendar, config: WebConfig) -> AppState {
+        AppState {
+            db,
+            config: Arc::new(config),
+            calendar: Arc::new(RwLock::new(Arc::new(calendar))),
+            metrics: Arc::new(metrics::Metrics::default()),
+        }
+    }
+
+    /// The calendar in force.
+    pub fn calendar(&self) -> Arc<Calendar> {
+        match self.calendar.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub fn replace_calendar(&self, calendar: Calendar) {
+        let mut guard = match self.calendar.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = Arc::new(calendar);
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(portal::router())
+        .merge(admin::router())
+        .merge(api::router())
+        .merge(metrics::router())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), session::check_origin))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::count_requests))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"),
+        ))
+        .with_state(state)
+}
