@@ -353,7 +353,10 @@ async fn insert_divisions(
     rows: &[(String, String, DivisionLevel, Option<String>, String)],
     now: DateTime<Utc>,
 ) -> Result<()> {
-    for batch in rows.chunks(INSERT_BATCH) {
+    // A row's parent must already be stored when its INSERT runs (a statement does not see its
+    // own rows), so each statement carries one level only; `rows` is sorted by level.
+    let batches = rows.chunk_by(|a, b| a.2 == b.2).flat_map(|level| level.chunks(INSERT_BATCH));
+    for batch in batches {
         on_tx!(tx, conn => {
             let mut builder = sqlx::QueryBuilder::new(
                 "INSERT INTO divisions (code, name, level, parent_id, path, created_at) ",

@@ -77,6 +77,15 @@ impl AppState {
     }
 }
 
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        error::ApiError(error::AppError::NotFound).into_response()
+    } else {
+        error::AppError::NotFound.into_response()
+    }
+}
+
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -84,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router())
         .merge(api::router())
         .merge(metrics::router())
+        .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::check_origin))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::count_requests))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

@@ -1,0 +1,358 @@
+//! The web shell as a browser and an API client use it: login, sessions, CSRF, Origin, the
+//! permission matrix, error pages, escaping, the JSON API and its OpenAPI document.
+
+use crate::support::{self, Browser, ORIGIN, count, form_body};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use fazhi::demo::DEMO_PASSWORD;
+use fazhi_core::org::Role;
+use fazhi_db::users::{NewGrant, NewScope, NewUser};
+use fazhi_db::{Actor, Db};
+
+async fn logged_in(db: &Db, username: &str) -> Browser {
+    let mut browser = Browser::new(support::app(db).await);
+    let reply = browser.login(username, DEMO_PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "login of {username}: {}", reply.body);
+    browser
+}
+
+#[tokio::test]
+async fn login_rotates_the_session_and_logout_ends_it() {
+    for db in support::demo_backends().await {
+        let mut browser = Browser::new(support::app(&db).await);
+        let page = browser.get("/login").await;
+        let anonymous_cookie = browser.cookie.clone().expect("login page opens a session for its CSRF token");
+        assert!(page.set_cookie.unwrap().contains("HttpOnly; SameSite=Lax"));
+        let csrf = support::csrf_of(&page.body);
+        let reply = browser.post("/login", &[("csrf_token", &csrf), ("username", "admin"), ("password", DEMO_PASSWORD), ("next", "/admin/org")]).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER);
+        assert_eq!(reply.location.as_deref(), Some("/admin/org"));
+        assert_ne!(browser.cookie.as_ref(), Some(&anonymous_cookie), "session id must change at login");
+        assert_eq!(browser.get("/admin").await.status, StatusCode::OK);
+        let csrf = browser.csrf("/admin").await;
+        assert_eq!(browser.post("/logout", &[("csrf_token", &csrf)]).await.status, StatusCode::SEE_OTHER);
+        let after = browser.get("/admin").await;
+        assert_eq!(after.status, StatusCode::SEE_OTHER);
+        assert_eq!(after.location.as_deref(), Some("/login?next=/admin"));
+    }
+}
+
+#[tokio::test]
+async fn the_old_anonymous_session_is_worthless_after_login() {
+    for db in support::demo_backends().await {
+        let mut browser = Browser::new(support::app(&db).await);
+        browser.get("/login").await;
+        let fixed = browser.cookie.clone();
+        browser.login("admin", DEMO_PASSWORD).await;
+        let mut attacker = Browser { router: browser.router.clone(), cookie: fixed };
+        assert_eq!(attacker.get("/admin").await.status, StatusCode::SEE_OTHER);
+    }
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_look_the_same_and_repeated_failures_lock() {
+    for db in support::demo_backends().await {
+        let mut browser = Browser::new(support::app(&db).await);
+        let wrong = browser.login("admin", "not-the-password-1").await;
+        let unknown = browser.login("nobody", "not-the-password-1").await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+        assert!(wrong.body.contains("用户名或密码错误") && unknown.body.contains("用户名或密码错误"));
+        for _ in 0..4 {
+            browser.login("admin", "not-the-password-1").await;
+            browser.login("nobody", "not-the-password-1").await;
+        }
+        let locked = browser.login("admin", DEMO_PASSWORD).await;
+        assert_eq!(locked.status, StatusCode::UNAUTHORIZED, "locked even with the right password");
+        assert!(locked.body.contains("登录失败次数过多"));
+        let locked_unknown = browser.login("nobody", "x").await;
+        assert!(locked_unknown.body.contains("登录失败次数过多"), "an unknown name is locked the same way");
+        assert_eq!(logged_in(&db, "leader").await.get("/admin").await.status, StatusCode::OK, "others are not affected");
+    }
+}
+
+#[tokio::test]
+async fn an_expired_session_sends_the_user_to_login() {
+    for db in support::demo_backends().await {
+        let user = fazhi_db::users::user_by_username(&db, "admin").await.unwrap().unwrap();
+        let long_ago = fazhi_core::clock::now() - chrono::Duration::hours(3);
+        let session = fazhi_db::auth::create_session(&db, Some(user.id), long_ago, chrono::Duration::hours(2)).await.unwrap();
+        let mut browser = Browser { router: support::app(&db).await, cookie: Some(format!("fazhi_session={}", session.token)) };
+        assert_eq!(browser.get("/admin").await.status, StatusCode::SEE_OTHER);
+    }
+}
+
+#[tokio::test]
+async fn forms_without_the_right_csrf_token_or_from_another_origin_are_refused() {
+    for db in support::demo_backends().await {
+        let mut browser = logged_in(&db, "admin").await;
+        let tokens = count(&db, "api_tokens").await;
+        let missing = browser.post("/admin/tokens", &[("name", "脚本")]).await;
+        assert_eq!(missing.status, StatusCode::FORBIDDEN);
+        assert!(missing.body.contains("表单已过期或来源不明"));
+        let wrong = browser.post("/admin/tokens", &[("csrf_token", &"0".repeat(64)), ("name", "脚本")]).await;
+        assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+        let csrf = browser.csrf("/admin/tokens").await;
+        let cross_site = Request::builder()
+            .method("POST")
+            .uri("/admin/tokens")
+            .header(header::HOST, "fazhi.test")
+            .header(header::ORIGIN, "http://evil.example")
+            .header(header::COOKIE, browser.cookie.clone().unwrap())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form_body(&[("csrf_token", &csrf), ("name", "脚本")])))
+            .unwrap();
+        assert_eq!(browser.send(cross_site).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(count(&db, "api_tokens").await, tokens, "nothing created");
+        let ok = browser.post("/admin/tokens", &[("csrf_token", &csrf), ("name", "脚本")]).await;
+        assert_eq!(ok.status, StatusCode::OK);
+        assert_eq!(count(&db, "api_tokens").await, tokens + 1);
+    }
+}
+
+/// Adds a clerk of `agency` with a grant over `division`.
+async fn add_user(db: &Db, username: &str, agency: &str, division: &str) -> i64 {
+    let new = NewUser {
+        username: username.into(),
+        display_name: "测试经办人".into(),
+        agency_code: agency.into(),
+        password: "test-clerk-2026".into(),
+        grants: vec![NewGrant { role: Role::Clerk, scope: NewScope::Division(division.into()) }],
+    };
+    fazhi_db::users::create_user(db, &Actor::cli("test"), fazhi_core::clock::now(), &new).await.unwrap()
+}
+
+const OK: u16 = 200;
+const DENIED: u16 = 403;
+const REDIRECT: u16 = 303;
+const INVALID: u16 = 422;
+
+/// role × route × division: who may open or change what. `{mj}` and `{mjx}` are 梅江区 users,
+/// `{dabu}` a 大埔县 user. POST rows send a valid CSRF token, so 403 means the permission check said no.
+#[tokio::test]
+async fn permission_matrix() {
+    let users = ["admin", "sfj.admin", "fb.clerk", "fb.reviewer", "leader", "mj.admin", "mj.clerk"];
+    #[rustfmt::skip]
+    let rows: &[(&str, [u16; 7])] = &[
+        //                                      admin   sfj.adm fb.clerk fb.rev leader  mj.adm  mj.clerk
+        ("GET /admin",                          [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
+        ("GET /admin/org?division=441402",      [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
+        ("GET /admin/users",                    [OK,    OK,     DENIED,  DENIED, DENIED, OK,    DENIED]),
+        ("GET /admin/users/{mj}",               [OK,    DENIED, DENIED,  DENIED, DENIED, OK,    DENIED]),
+        ("GET /admin/users/{dabu}",             [OK,    DENIED, DENIED,  DENIED, DENIED, DENIED, DENIED]),
+        ("POST /admin/users/{dabu}/password",   [REDIRECT, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED]),
+        ("POST /admin/users/new dabu",          [REDIRECT, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED]),
+        ("POST /admin/users/new mj",            [REDIRECT, DENIED, DENIED, DENIED, DENIED, REDIRECT, DENIED]),
+        ("POST /admin/users/{mjx}/grants admin", [REDIRECT, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED]),
+        ("GET /admin/audit",                    [OK,    OK,     DENIED,  DENIED, OK,    OK,     DENIED]),
+        ("GET /admin/audit/verify",             [OK,    DENIED, DENIED,  DENIED, DENIED, DENIED, DENIED]),
+        ("GET /admin/calendar",                 [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
+        ("POST /admin/calendar",                [INVALID, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED]),
+    ];
+    for db in support::demo_backends().await {
+        let dabu = add_user(&db, "dabu.clerk", "G441422-002", "441422").await;
+        let mj = fazhi_db::users::user_by_username(&db, "mj.clerk").await.unwrap().unwrap().id;
+        // A 梅江区 user outside the columns: granting it a role must not change any column's rights.
+        let mjx = add_user(&db, "mj.extra", "G441402-002", "441402").await;
+        for (column, username) in users.iter().enumerate() {
+            let mut browser = logged_in(&db, username).await;
+            for (serial, (route, expected)) in rows.iter().enumerate() {
+                let route = route.replace("{mjx}", &mjx.to_string()).replace("{mj}", &mj.to_string()).replace("{dabu}", &dabu.to_string());
+                let status = request_route(&mut browser, &route, &format!("{username}{serial}")).await;
+                assert_eq!(status, expected[column], "{} {username}: {route}", db.backend_name());
+            }
+        }
+        let anonymous = Browser::new(support::app(&db).await).get("/admin/users").await;
+        assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    }
+}
+
+/// Sends one matrix row; `unique` keeps created usernames distinct.
+async fn request_route(browser: &mut Browser, route: &str, unique: &str) -> u16 {
+    let (method, rest) = route.split_once(' ').unwrap();
+    if method == "GET" {
+        return browser.get(rest).await.status.as_u16();
+    }
+    let csrf = browser.csrf("/admin").await;
+    let username = format!("u{}", unique.replace('.', "")).to_lowercase();
+    let (path, fields): (&str, Vec<(&str, String)>) = match rest {
+        "/admin/users/new dabu" => ("/admin/users/new", new_user_fields(&username, "G441422-002")),
+        "/admin/users/new mj" => ("/admin/users/new", new_user_fields(&username, "G441402-002")),
+        "/admin/calendar" => ("/admin/calendar", vec![("year", "2027".into())]),
+        other if other.ends_with("/password") => (other, vec![("password", "new-password-2026".into())]),
+        other if other.ends_with("/grants admin") => {
+            (other.trim_end_matches(" admin"), vec![("role", "system_admin".into()), ("scope", "agency".into())])
+        }
+        other => panic!("unknown route {other}"),
+    };
+    let mut all: Vec<(&str, &str)> = vec![("csrf_token", &csrf)];
+    all.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+    browser.post(path, &all).await.status.as_u16()
+}
+
+fn new_user_fields(username: &str, agency: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("username", username.to_string()),
+        ("display_name", "新用户".into()),
+        ("agency_code", agency.into()),
+        ("password", "new-user-2026".into()),
+        ("role", "clerk".into()),
+        ("scope", "agency".into()),
+    ]
+}
+
+#[tokio::test]
+async fn user_input_is_escaped_on_pages() {
+    for db in support::demo_backends().await {
+        let mut browser = logged_in(&db, "admin").await;
+        let csrf = browser.csrf("/admin/users/new").await;
+        let fields = [
+            ("csrf_token", csrf.as_str()),
+            ("username", "xss.test"),
+            ("display_name", "<script>alert(1)</script>"),
+            ("agency_code", "G441400-002"),
+            ("password", "xss-test-2026"),
+            ("role", "clerk"),
+            ("scope", "agency"),
+        ];
+        assert_eq!(browser.post("/admin/users/new", &fields).await.status, StatusCode::SEE_OTHER);
+        let page = browser.get("/admin/users?q=xss").await;
+        assert!(page.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"), "{}", page.body);
+        assert!(!page.body.contains("<script>alert(1)"));
+    }
+}
+
+#[tokio::test]
+async fn a_bad_new_user_form_shows_the_reason_and_keeps_the_input() {
+    for db in support::demo_backends().await {
+        let mut browser = logged_in(&db, "admin").await;
+        let users = count(&db, "users").await;
+        let csrf = browser.csrf("/admin/users/new").await;
+        let fields = [
+            ("csrf_token", csrf.as_str()),
+            ("username", "fb.clerk"),
+            ("display_name", "重名用户"),
+            ("agency_code", "G441400-002"),
+            ("password", "another-user-2026"),
+            ("role", "clerk"),
+            ("scope", "agency"),
+        ];
+        let reply = browser.post("/admin/users/new", &fields).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(reply.body.contains("用户名“fb.clerk”已被使用"));
+        assert!(reply.body.contains("重名用户"), "the form keeps what was typed");
+        assert_eq!(count(&db, "users").await, users);
+    }
+}
+
+#[tokio::test]
+async fn unknown_pages_and_records_get_chinese_error_pages() {
+    for db in support::demo_backends().await {
+        let mut browser = logged_in(&db, "admin").await;
+        let missing = browser.get("/no-such-page").await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert!(missing.body.contains("lang=\"zh-CN\"") && missing.body.contains("页面或记录不存在"));
+        assert_eq!(browser.get("/admin/users/999999").await.status, StatusCode::NOT_FOUND);
+        assert_eq!(browser.get("/admin/org?division=999999").await.status, StatusCode::NOT_FOUND);
+        let bad_date = browser.get("/admin/audit?from=2026-13-01").await;
+        assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad_date.body.contains("格式错误"));
+    }
+}
+
+#[tokio::test]
+async fn pages_show_the_organisation_tree_and_the_calendar_month() {
+    for db in support::demo_backends().await {
+        let mut browser = logged_in(&db, "leader").await;
+        let org = browser.get("/admin/org?division=441400").await;
+        assert!(org.body.contains("梅州市人民政府办公室") && org.body.contains("梅江区"), "{}", org.body);
+        let calendar = browser.get("/calendar?year=2024&month=10").await;
+        assert!(calendar.body.contains("放假：国庆节") && calendar.body.contains("上班：国庆节调休上班"));
+        let due = browser.get("/calendar?from=2024-09-20&working_days=20").await;
+        assert!(due.body.contains("2024-10-23（周三）"), "{}", due.body);
+        let menu = browser.get("/admin").await.body;
+        assert!(menu.contains("审计日志") && !menu.contains("用户管理"), "the menu shows only what the leader may open");
+    }
+}
+
+#[tokio::test]
+async fn calendar_due_api_answers_with_json_and_problem_details() {
+    for db in support::backends().await {
+        let mut client = Browser::new(support::app(&db).await);
+        let reply = client.get("/api/v1/calendar/due?from=2020-09-28&working_days=20").await;
+        assert_eq!(reply.status, StatusCode::OK);
+        let json: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+        assert_eq!(json["due"], "2020-11-02");
+        assert_eq!(json["provisional"], false);
+        assert_eq!(json["steps"].as_array().unwrap().iter().filter(|s| s["count"].is_number()).count(), 20);
+        let bad = client.get("/api/v1/calendar/due?from=2020-02-30&working_days=5").await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad.content_type, "application/problem+json");
+        let problem: serde_json::Value = serde_json::from_str(&bad.body).unwrap();
+        assert!(problem["detail"].as_str().unwrap().contains("起算日"));
+        let too_many = client.get("/api/v1/calendar/due?from=2020-02-03&working_days=100000").await;
+        assert_eq!(too_many.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}
+
+#[tokio::test]
+async fn api_tokens_authenticate_until_revoked() {
+    for db in support::demo_backends().await {
+        let user = fazhi_db::users::user_by_username(&db, "mj.clerk").await.unwrap().unwrap();
+        let actor = Actor { user_id: Some(user.id), name: user.username.clone() };
+        let secret = fazhi_db::auth::create_api_token(&db, &actor, fazhi_core::clock::now(), "统计脚本").await.unwrap();
+        let router = support::app(&db).await;
+        let mut client = Browser::new(router);
+        let call = |path: &str, token: Option<&str>| {
+            let mut builder = Request::builder().uri(path).header(header::HOST, "fazhi.test");
+            if let Some(token) = token {
+                builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+            }
+            builder.body(Body::empty()).unwrap()
+        };
+        let anonymous = client.send(call("/api/v1/me", None)).await;
+        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(anonymous.content_type, "application/problem+json");
+        let me = client.send(call("/api/v1/me", Some(&secret))).await;
+        assert_eq!(me.status, StatusCode::OK);
+        assert!(me.body.contains("\"username\":\"mj.clerk\""));
+        let agencies = client.send(call("/api/v1/org/agencies", Some(&secret))).await;
+        let list: Vec<serde_json::Value> = serde_json::from_str(&agencies.body).unwrap();
+        assert!(!list.is_empty());
+        assert!(list.iter().all(|a| a["division_code"].as_str().unwrap().starts_with("441402")), "only the clerk's county");
+        let token_id = fazhi_db::auth::api_tokens_of(&db, user.id).await.unwrap()[0].id;
+        fazhi_db::auth::revoke_api_token(&db, &actor, fazhi_core::clock::now(), token_id).await.unwrap();
+        assert_eq!(client.send(call("/api/v1/me", Some(&secret))).await.status, StatusCode::UNAUTHORIZED);
+        let _ = ORIGIN;
+    }
+}
+
+#[tokio::test]
+async fn openapi_document_matches_the_snapshot() {
+    let db = support::sqlite().await;
+    let mut client = Browser::new(support::app(&db).await);
+    let reply = client.get("/api/v1/openapi.json").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let actual: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    let pretty = serde_json::to_string_pretty(&actual).unwrap() + "\n";
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/openapi.json");
+    if std::env::var("UPDATE_SNAPSHOTS").is_ok() {
+        std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
+        std::fs::write(path, &pretty).unwrap();
+    }
+    let expected = std::fs::read_to_string(path).expect("snapshot missing: run the test with UPDATE_SNAPSHOTS=1 and review it");
+    assert_eq!(pretty, expected, "OpenAPI changed: review, then UPDATE_SNAPSHOTS=1");
+    for path in ["/api/v1/calendar/due", "/api/v1/me", "/api/v1/org/agencies", "/api/v1/org/divisions/{code}"] {
+        assert!(actual["paths"].get(path).is_some(), "{path} missing");
+    }
+}
+
+#[tokio::test]
+async fn health_and_metrics_answer() {
+    let db = support::sqlite().await;
+    let mut client = Browser::new(support::app(&db).await);
+    assert_eq!(client.get("/healthz").await.body, "ok\n");
+    client.get("/calendar").await;
+    let metrics = client.get("/metrics").await.body;
+    assert!(metrics.contains("fazhi_http_requests_total{method=\"GET\",route=\"/calendar\",status=\"200\"} 1"), "{metrics}");
+}
