@@ -45,3 +45,5 @@ else
 fi
 
 cargo nextest run --workspace --no-fail-fast "$@"
+
+bash scripts/browser-test.sh

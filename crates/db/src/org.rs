@@ -355,7 +355,9 @@ async fn insert_divisions(
 ) -> Result<()> {
     // A row's parent must already be stored when its INSERT runs (a statement does not see its
     // own rows), so each statement carries one level only; `rows` is sorted by level.
-    let batches = rows.chunk_by(|a, b| a.2 == b.2).flat_map(|level| level.chunks(INSERT_BATCH));
+    let batches = rows
+        .chunk_by(|a, b| a.2 == b.2)
+        .flat_map(|level| level.chunks(INSERT_BATCH));
     for batch in batches {
         on_tx!(tx, conn => {
             let mut builder = sqlx::QueryBuilder::new(
@@ -430,13 +432,13 @@ pub async fn division_ancestry(db: &Db, path: &str) -> Result<Vec<DivisionRow>> 
     Ok(chain)
 }
 
+/// Number of divisions per level, from province down to village.
 pub async fn count_divisions_by_level(db: &Db) -> Result<Vec<(String, i64)>> {
-    on_pool!(db, pool => {
-        sqlx::query_as("SELECT level, COUNT(*) FROM divisions GROUP BY level ORDER BY MIN(LENGTH(code)), level")
-            .fetch_all(pool)
-            .await
-    })
-    .map_err(Into::into)
+    let mut counts: Vec<(String, i64)> = on_pool!(db, pool => {
+        sqlx::query_as("SELECT level, COUNT(*) FROM divisions GROUP BY level").fetch_all(pool).await
+    })?;
+    counts.sort_by_key(|(level, _)| DivisionLevel::parse(level));
+    Ok(counts)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -283,12 +283,18 @@ pub struct MonthView {
 
 pub struct DayCell {
     pub day: u32,
-    pub date: String,
+    /// The due date just computed is marked in the month.
+    pub is_due: bool,
     pub class: &'static str,
     pub label: String,
 }
 
-pub fn month_view(calendar: &Calendar, year: i32, month: u32) -> Option<MonthView> {
+pub fn month_view(
+    calendar: &Calendar,
+    year: i32,
+    month: u32,
+    due: Option<NaiveDate>,
+) -> Option<MonthView> {
     let first = NaiveDate::from_ymd_opt(year, month, 1)?;
     let next_month = if month == 12 {
         NaiveDate::from_ymd_opt(year + 1, 1, 1)?
@@ -317,7 +323,7 @@ pub fn month_view(calendar: &Calendar, year: i32, month: u32) -> Option<MonthVie
         };
         week.push(Some(DayCell {
             day: date.day(),
-            date: date.to_string(),
+            is_due: due == Some(date),
             class: if info.covered { class } else { "uncovered" },
             label,
         }));
@@ -408,6 +414,7 @@ async fn calendar_page(
         query.month.unwrap_or(today.month()),
     );
     let mut due = None;
+    let mut due_date = None;
     let mut error = None;
     let from = query.from.clone().unwrap_or_default();
     let working_days = query.working_days.clone().unwrap_or_default();
@@ -419,13 +426,14 @@ async fn calendar_page(
                 if query.year.is_none() {
                     (year, month) = (result.date.year(), result.date.month());
                 }
+                due_date = Some(result.date);
                 due = Some(DueView::from_due(&result));
             }
             Err(message) => error = Some(message),
         }
     }
-    let view =
-        month_view(&calendar, year, month).ok_or_else(|| AppError::Invalid("年月无效".into()))?;
+    let view = month_view(&calendar, year, month, due_date)
+        .ok_or_else(|| AppError::Invalid("年月无效".into()))?;
     html(CalendarPage {
         layout: Layout::new("工作日计算", "/calendar", visitor.staff.as_ref()),
         view,

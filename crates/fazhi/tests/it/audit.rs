@@ -14,8 +14,16 @@ async fn execute(db: &Db, sql: &str) -> Result<u64, sqlx::Error> {
 async fn every_change_is_chained_and_the_chain_verifies() {
     for db in support::demo_backends().await {
         let entries = count(&db, "audit_log").await;
-        assert!(entries > 60, "demo load audits divisions, agencies and users: {entries}");
-        assert_eq!(verify(&db).await.unwrap(), Verification::Intact { entries: entries as u64 });
+        assert!(
+            entries > 60,
+            "demo load audits divisions, agencies and users: {entries}"
+        );
+        assert_eq!(
+            verify(&db).await.unwrap(),
+            Verification::Intact {
+                entries: entries as u64
+            }
+        );
     }
 }
 
@@ -23,10 +31,21 @@ async fn every_change_is_chained_and_the_chain_verifies() {
 async fn the_database_refuses_update_and_delete_of_audit_entries() {
     for db in support::demo_backends().await {
         let update = execute(&db, "UPDATE audit_log SET summary = 'x' WHERE id = 2").await;
-        assert!(update.is_err(), "{}: UPDATE must be refused", db.backend_name());
+        assert!(
+            update.is_err(),
+            "{}: UPDATE must be refused",
+            db.backend_name()
+        );
         let delete = execute(&db, "DELETE FROM audit_log WHERE id = 2").await;
-        assert!(delete.is_err(), "{}: DELETE must be refused", db.backend_name());
-        assert!(matches!(verify(&db).await.unwrap(), Verification::Intact { .. }));
+        assert!(
+            delete.is_err(),
+            "{}: DELETE must be refused",
+            db.backend_name()
+        );
+        assert!(matches!(
+            verify(&db).await.unwrap(),
+            Verification::Intact { .. }
+        ));
     }
 }
 
@@ -34,12 +53,26 @@ async fn the_database_refuses_update_and_delete_of_audit_entries() {
 async fn drop_guard(db: &Db) {
     match db {
         Db::Sqlite(_) => {
-            execute(db, "DROP TRIGGER audit_log_no_update").await.unwrap();
-            execute(db, "DROP TRIGGER audit_log_no_delete").await.unwrap();
+            execute(db, "DROP TRIGGER audit_log_no_update")
+                .await
+                .unwrap();
+            execute(db, "DROP TRIGGER audit_log_no_delete")
+                .await
+                .unwrap();
         }
         Db::Postgres(_) => {
-            execute(db, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update").await.unwrap();
-            execute(db, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_delete").await.unwrap();
+            execute(
+                db,
+                "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
+            )
+            .await
+            .unwrap();
+            execute(
+                db,
+                "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_delete",
+            )
+            .await
+            .unwrap();
         }
     }
 }
@@ -48,9 +81,14 @@ async fn drop_guard(db: &Db) {
 async fn verify_finds_an_entry_edited_behind_the_guard() {
     for db in support::demo_backends().await {
         drop_guard(&db).await;
-        execute(&db, "UPDATE audit_log SET summary = '篡改' WHERE id = 5").await.unwrap();
+        execute(&db, "UPDATE audit_log SET summary = '篡改' WHERE id = 5")
+            .await
+            .unwrap();
         match verify(&db).await.unwrap() {
-            Verification::Broken { entries_checked, at } => {
+            Verification::Broken {
+                entries_checked,
+                at,
+            } => {
                 assert_eq!(at.id(), 5, "{}", db.backend_name());
                 assert_eq!(entries_checked, 4);
             }
@@ -63,7 +101,9 @@ async fn verify_finds_an_entry_edited_behind_the_guard() {
 async fn verify_finds_a_removed_entry() {
     for db in support::demo_backends().await {
         drop_guard(&db).await;
-        execute(&db, "DELETE FROM audit_log WHERE id = 7").await.unwrap();
+        execute(&db, "DELETE FROM audit_log WHERE id = 7")
+            .await
+            .unwrap();
         match verify(&db).await.unwrap() {
             Verification::Broken { at, .. } => assert_eq!(at.id(), 8),
             other => panic!("removal not detected: {other:?}"),
@@ -75,15 +115,30 @@ async fn verify_finds_a_removed_entry() {
 async fn audit_list_filters_by_actor_entity_and_date() {
     for db in support::demo_backends().await {
         let page = fazhi_db::Page::new(1, 10);
-        let filter = fazhi_db::audit::AuditFilter { entity_type: Some("user".into()), ..Default::default() };
+        let filter = fazhi_db::audit::AuditFilter {
+            entity_type: Some("user".into()),
+            ..Default::default()
+        };
         let (rows, total) = fazhi_db::audit::list(&db, &filter, page).await.unwrap();
         assert_eq!(total, 7, "one entry per demo user");
         assert!(rows.iter().all(|r| r.action == "user.create"));
         assert!(rows.windows(2).all(|w| w[0].id > w[1].id), "newest first");
         let tomorrow = fazhi_core::clock::now() + chrono::Duration::days(1);
-        let future = fazhi_db::audit::AuditFilter { from: Some(tomorrow), ..Default::default() };
-        assert_eq!(fazhi_db::audit::list(&db, &future, page).await.unwrap().1, 0);
-        let by_actor = fazhi_db::audit::AuditFilter { actor: Some("demo".into()), ..Default::default() };
-        assert_eq!(fazhi_db::audit::list(&db, &by_actor, page).await.unwrap().1, count(&db, "audit_log").await - 1);
+        let future = fazhi_db::audit::AuditFilter {
+            from: Some(tomorrow),
+            ..Default::default()
+        };
+        assert_eq!(
+            fazhi_db::audit::list(&db, &future, page).await.unwrap().1,
+            0
+        );
+        let by_actor = fazhi_db::audit::AuditFilter {
+            actor: Some("demo".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            fazhi_db::audit::list(&db, &by_actor, page).await.unwrap().1,
+            count(&db, "audit_log").await - 1
+        );
     }
 }

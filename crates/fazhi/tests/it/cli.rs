@@ -5,8 +5,15 @@ use std::process::{Command, Output};
 fn temp_db() -> String {
     let dir = std::env::temp_dir().join("fazhi-tests");
     std::fs::create_dir_all(&dir).unwrap();
-    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    format!("sqlite://{}/cli-{}-{n}.db", dir.display(), std::process::id())
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "sqlite://{}/cli-{}-{n}.db",
+        dir.display(),
+        std::process::id()
+    )
 }
 
 fn fazhi(db: &str, args: &[&str]) -> Output {
@@ -31,10 +38,31 @@ fn stderr(output: &Output) -> String {
 #[test]
 fn calendar_due_prints_the_date_on_the_first_line() {
     let db = temp_db();
-    let output = fazhi(&db, &["calendar", "due", "--from", "2020-09-28", "--working-days", "20"]);
+    let output = fazhi(
+        &db,
+        &[
+            "calendar",
+            "due",
+            "--from",
+            "2020-09-28",
+            "--working-days",
+            "20",
+        ],
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(stdout(&output).lines().next(), Some("2020-11-02"));
-    let explained = fazhi(&db, &["calendar", "due", "--from", "2024-09-20", "--working-days", "20", "--explain"]);
+    let explained = fazhi(
+        &db,
+        &[
+            "calendar",
+            "due",
+            "--from",
+            "2024-09-20",
+            "--working-days",
+            "20",
+            "--explain",
+        ],
+    );
     let text = stdout(&explained);
     assert_eq!(text.lines().next(), Some("2024-10-23"));
     assert!(text.contains("调休上班：国庆节调休上班"));
@@ -42,7 +70,17 @@ fn calendar_due_prints_the_date_on_the_first_line() {
 
 #[test]
 fn a_provisional_due_date_warns_on_stderr() {
-    let output = fazhi(&temp_db(), &["calendar", "due", "--from", "2026-12-28", "--working-days", "5"]);
+    let output = fazhi(
+        &temp_db(),
+        &[
+            "calendar",
+            "due",
+            "--from",
+            "2026-12-28",
+            "--working-days",
+            "5",
+        ],
+    );
     assert!(output.status.success());
     assert!(stderr(&output).contains("2027年的节假日安排尚未导入"));
 }
@@ -52,8 +90,30 @@ fn bad_input_gives_one_chinese_line_and_a_failure_exit() {
     let db = temp_db();
     let cases: [(&str, Vec<&str>, &str); 3] = [
         ("bogus://x", vec!["migrate"], "数据库地址无效"),
-        (&db, vec!["calendar", "due", "--from", "2020-13-01", "--working-days", "5"], "起算日"),
-        (&db, vec!["calendar", "due", "--from", "2020-01-01", "--working-days", "三"], "工作日数"),
+        (
+            &db,
+            vec![
+                "calendar",
+                "due",
+                "--from",
+                "2020-13-01",
+                "--working-days",
+                "5",
+            ],
+            "起算日",
+        ),
+        (
+            &db,
+            vec![
+                "calendar",
+                "due",
+                "--from",
+                "2020-01-01",
+                "--working-days",
+                "三",
+            ],
+            "工作日数",
+        ),
     ];
     for (url, args, fragment) in cases {
         let output = fazhi(url, &args);
@@ -67,33 +127,85 @@ fn bad_input_gives_one_chinese_line_and_a_failure_exit() {
 #[test]
 fn demo_org_user_and_audit_commands_work_together() {
     let dir = std::env::temp_dir().join("fazhi-tests");
-    let path = dir.join(format!("demo-{}-{}.db", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
-    let demo = Command::new(env!("CARGO_BIN_EXE_fazhi")).args(["demo", "--no-serve", "--db"]).arg(&path).output().unwrap();
+    let path = dir.join(format!(
+        "demo-{}-{}.db",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    let demo = Command::new(env!("CARGO_BIN_EXE_fazhi"))
+        .args(["demo", "--no-serve", "--db"])
+        .arg(&path)
+        .output()
+        .unwrap();
     assert!(demo.status.success(), "{}", stderr(&demo));
     assert!(stdout(&demo).contains("fb.clerk"));
-    let again = Command::new(env!("CARGO_BIN_EXE_fazhi")).args(["demo", "--no-serve", "--db"]).arg(&path).output().unwrap();
-    assert!(stderr(&again).contains("本次新建用户 0 个"), "{}", stderr(&again));
+    let again = Command::new(env!("CARGO_BIN_EXE_fazhi"))
+        .args(["demo", "--no-serve", "--db"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&again).contains("本次新建用户 0 个"),
+        "{}",
+        stderr(&again)
+    );
     let db = format!("sqlite://{}", path.display());
     let agencies = fazhi(&db, &["org", "agencies", "--name", "司法局"]);
     let lines: Vec<String> = stdout(&agencies).lines().map(str::to_string).collect();
-    assert!(lines.contains(&"G441400-009\t梅州市司法局".to_string()), "{lines:?}");
-    assert!(lines.iter().all(|l| l.split('\t').count() == 2 && l.contains("司法局")));
+    assert!(
+        lines.contains(&"G441400-009\t梅州市司法局".to_string()),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.split('\t').count() == 2 && l.contains("司法局"))
+    );
 
     let bad = dir.join(format!("bad-{}.csv", std::process::id()));
-    std::fs::write(&bad, "code,name,level,parent_code\n441499,测试区,county,441400\n441499100,测试镇,town,441498\n").unwrap();
+    std::fs::write(
+        &bad,
+        "code,name,level,parent_code\n441499,测试区,county,441400\n441499100,测试镇,town,441498\n",
+    )
+    .unwrap();
     let refused = fazhi(&db, &["org", "import", bad.to_str().unwrap()]);
     assert!(!refused.status.success());
     assert!(stderr(&refused).contains("第3行"), "{}", stderr(&refused));
     let listed = fazhi(&db, &["org", "agencies"]);
     assert_eq!(stdout(&listed).lines().count(), 59);
 
-    let add = |username: &str| fazhi(&db, &["user", "add", "--username", username, "--name", "测试", "--agency", "G441400-002", "--role", "经办人", "--password", "test-user-2026"]);
+    let add = |username: &str| {
+        fazhi(
+            &db,
+            &[
+                "user",
+                "add",
+                "--username",
+                username,
+                "--name",
+                "测试",
+                "--agency",
+                "G441400-002",
+                "--role",
+                "经办人",
+                "--password",
+                "test-user-2026",
+            ],
+        )
+    };
     assert!(add("cli.user").status.success());
     let duplicate = add("cli.user");
     assert!(!duplicate.status.success());
     assert!(stderr(&duplicate).contains("已被使用"));
     assert!(stdout(&fazhi(&db, &["user", "list"])).contains("cli.user"));
-    assert!(fazhi(&db, &["user", "disable", "--username", "cli.user"]).status.success());
+    assert!(
+        fazhi(&db, &["user", "disable", "--username", "cli.user"])
+            .status
+            .success()
+    );
     let verify = fazhi(&db, &["audit", "verify"]);
     assert!(verify.status.success(), "{}", stderr(&verify));
     assert!(stdout(&verify).starts_with("OK"));

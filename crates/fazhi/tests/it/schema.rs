@@ -27,16 +27,25 @@ fn declared_schema(backend: &str) -> BTreeMap<String, Vec<String>> {
     let mut schema = BTreeMap::new();
     for name in migration_files(backend) {
         let text = std::fs::read_to_string(format!("{ROOT}/{backend}/{name}")).unwrap();
-        let without_comments: String =
-            text.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
+        let without_comments: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
         for statement in without_comments.split(';') {
-            let Some(rest) = statement.trim().strip_prefix("CREATE TABLE ") else { continue };
+            let Some(rest) = statement.trim().strip_prefix("CREATE TABLE ") else {
+                continue;
+            };
             let (table, body) = rest.split_once('(').unwrap();
             let mut columns: Vec<String> = body
                 .lines()
                 .map(str::trim)
                 .filter(|line| !line.is_empty() && !line.starts_with(')'))
-                .filter(|line| !["UNIQUE", "CHECK", "PRIMARY", "FOREIGN", "CONSTRAINT"].iter().any(|k| line.starts_with(k)))
+                .filter(|line| {
+                    !["UNIQUE", "CHECK", "PRIMARY", "FOREIGN", "CONSTRAINT"]
+                        .iter()
+                        .any(|k| line.starts_with(k))
+                })
                 .map(|line| line.split_whitespace().next().unwrap().to_string())
                 .collect();
             columns.sort();
@@ -57,9 +66,15 @@ fn migration_files_declare_the_same_tables_and_columns() {
 async fn migrated_databases_have_the_same_tables_and_columns() {
     let dbs = support::backends().await;
     let sqlite = dbs[0].schema().await.unwrap();
-    assert_eq!(sqlite, declared_schema("sqlite"), "live SQLite schema differs from its migration files");
+    assert_eq!(
+        sqlite,
+        declared_schema("sqlite"),
+        "live SQLite schema differs from its migration files"
+    );
     match dbs.get(1) {
         Some(postgres) => assert_eq!(sqlite, postgres.schema().await.unwrap()),
-        None => eprintln!("FAZHI_TEST_PG_URL not set: compared SQLite with the migration files only"),
+        None => {
+            eprintln!("FAZHI_TEST_PG_URL not set: compared SQLite with the migration files only")
+        }
     }
 }

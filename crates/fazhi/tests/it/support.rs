@@ -12,7 +12,10 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 fn unique_name(prefix: &str) -> String {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     format!("{prefix}_{}_{n}_{nanos}", std::process::id())
 }
 
@@ -21,13 +24,17 @@ pub async fn sqlite() -> Db {
     let dir = std::env::temp_dir().join("fazhi-tests");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("{}.db", unique_name("t")));
-    let db = Db::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let db = Db::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
     db.migrate().await.unwrap();
     db
 }
 
 pub fn pg_url() -> Option<String> {
-    std::env::var("FAZHI_TEST_PG_URL").ok().filter(|url| !url.is_empty())
+    std::env::var("FAZHI_TEST_PG_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
 }
 
 /// A fresh, migrated PostgreSQL database on the server named by `FAZHI_TEST_PG_URL`.
@@ -35,7 +42,10 @@ pub async fn postgres(admin_url: &str) -> Db {
     let name = unique_name("t");
     let admin = Db::connect(admin_url).await.unwrap();
     if let Db::Postgres(pool) = &admin {
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(pool).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(pool)
+            .await
+            .unwrap();
     }
     admin.close().await;
     let url = database_url_with_name(admin_url, &name);
@@ -102,26 +112,47 @@ pub struct Browser {
 
 impl Browser {
     pub fn new(router: Router) -> Browser {
-        Browser { router, cookie: None }
+        Browser {
+            router,
+            cookie: None,
+        }
     }
 
     pub async fn send(&mut self, request: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
-        let header_text = |name| response.headers().get(name).map(|v: &header::HeaderValue| v.to_str().unwrap().to_string());
+        let header_text = |name| {
+            response
+                .headers()
+                .get(name)
+                .map(|v: &header::HeaderValue| v.to_str().unwrap().to_string())
+        };
         let location = header_text(header::LOCATION);
         let set_cookie = header_text(header::SET_COOKIE);
         let content_type = header_text(header::CONTENT_TYPE).unwrap_or_default();
         if let Some(cookie) = &set_cookie {
             let pair = cookie.split(';').next().unwrap().to_string();
-            self.cookie = if pair.ends_with('=') { None } else { Some(pair) };
+            self.cookie = if pair.ends_with('=') {
+                None
+            } else {
+                Some(pair)
+            };
         }
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, location, set_cookie, content_type, body: String::from_utf8_lossy(&bytes).to_string() }
+        Reply {
+            status,
+            location,
+            set_cookie,
+            content_type,
+            body: String::from_utf8_lossy(&bytes).to_string(),
+        }
     }
 
     fn request(&self, method: &str, uri: &str) -> axum::http::request::Builder {
-        let mut builder = Request::builder().method(method).uri(uri).header(header::HOST, "fazhi.test");
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::HOST, "fazhi.test");
         if let Some(cookie) = &self.cookie {
             builder = builder.header(header::COOKIE, cookie);
         }
@@ -148,7 +179,16 @@ impl Browser {
     pub async fn login(&mut self, username: &str, password: &str) -> Reply {
         let page = self.get("/login").await;
         let csrf = csrf_of(&page.body);
-        self.post("/login", &[("csrf_token", &csrf), ("username", username), ("password", password), ("next", "/admin")]).await
+        self.post(
+            "/login",
+            &[
+                ("csrf_token", &csrf),
+                ("username", username),
+                ("password", password),
+                ("next", "/admin"),
+            ],
+        )
+        .await
     }
 
     /// The CSRF token shown on `uri` (every staff page carries one in its logout form).
@@ -160,13 +200,22 @@ impl Browser {
 pub fn form_body(fields: &[(&str, &str)]) -> String {
     fields
         .iter()
-        .map(|(k, v)| format!("{}={}", fazhi_web::error::percent_encode(k), fazhi_web::error::percent_encode(v)))
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                fazhi_web::error::percent_encode(k),
+                fazhi_web::error::percent_encode(v)
+            )
+        })
         .collect::<Vec<_>>()
         .join("&")
 }
 
 pub fn csrf_of(html: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
-    let start = html.find(marker).map(|i| i + marker.len()).unwrap_or_else(|| panic!("no CSRF token in page: {html}"));
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .unwrap_or_else(|| panic!("no CSRF token in page: {html}"));
     html[start..].split('"').next().unwrap().to_string()
 }

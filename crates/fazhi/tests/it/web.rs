@@ -12,7 +12,12 @@ use fazhi_db::{Actor, Db};
 async fn logged_in(db: &Db, username: &str) -> Browser {
     let mut browser = Browser::new(support::app(db).await);
     let reply = browser.login(username, DEMO_PASSWORD).await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "login of {username}: {}", reply.body);
+    assert_eq!(
+        reply.status,
+        StatusCode::SEE_OTHER,
+        "login of {username}: {}",
+        reply.body
+    );
     browser
 }
 
@@ -21,16 +26,39 @@ async fn login_rotates_the_session_and_logout_ends_it() {
     for db in support::demo_backends().await {
         let mut browser = Browser::new(support::app(&db).await);
         let page = browser.get("/login").await;
-        let anonymous_cookie = browser.cookie.clone().expect("login page opens a session for its CSRF token");
+        let anonymous_cookie = browser
+            .cookie
+            .clone()
+            .expect("login page opens a session for its CSRF token");
         assert!(page.set_cookie.unwrap().contains("HttpOnly; SameSite=Lax"));
         let csrf = support::csrf_of(&page.body);
-        let reply = browser.post("/login", &[("csrf_token", &csrf), ("username", "admin"), ("password", DEMO_PASSWORD), ("next", "/admin/org")]).await;
+        let reply = browser
+            .post(
+                "/login",
+                &[
+                    ("csrf_token", &csrf),
+                    ("username", "admin"),
+                    ("password", DEMO_PASSWORD),
+                    ("next", "/admin/org"),
+                ],
+            )
+            .await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER);
         assert_eq!(reply.location.as_deref(), Some("/admin/org"));
-        assert_ne!(browser.cookie.as_ref(), Some(&anonymous_cookie), "session id must change at login");
+        assert_ne!(
+            browser.cookie.as_ref(),
+            Some(&anonymous_cookie),
+            "session id must change at login"
+        );
         assert_eq!(browser.get("/admin").await.status, StatusCode::OK);
         let csrf = browser.csrf("/admin").await;
-        assert_eq!(browser.post("/logout", &[("csrf_token", &csrf)]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            browser
+                .post("/logout", &[("csrf_token", &csrf)])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
         let after = browser.get("/admin").await;
         assert_eq!(after.status, StatusCode::SEE_OTHER);
         assert_eq!(after.location.as_deref(), Some("/login?next=/admin"));
@@ -44,7 +72,10 @@ async fn the_old_anonymous_session_is_worthless_after_login() {
         browser.get("/login").await;
         let fixed = browser.cookie.clone();
         browser.login("admin", DEMO_PASSWORD).await;
-        let mut attacker = Browser { router: browser.router.clone(), cookie: fixed };
+        let mut attacker = Browser {
+            router: browser.router.clone(),
+            cookie: fixed,
+        };
         assert_eq!(attacker.get("/admin").await.status, StatusCode::SEE_OTHER);
     }
 }
@@ -57,27 +88,53 @@ async fn wrong_password_and_unknown_user_look_the_same_and_repeated_failures_loc
         let unknown = browser.login("nobody", "not-the-password-1").await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
         assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
-        assert!(wrong.body.contains("用户名或密码错误") && unknown.body.contains("用户名或密码错误"));
+        assert!(
+            wrong.body.contains("用户名或密码错误") && unknown.body.contains("用户名或密码错误")
+        );
         for _ in 0..4 {
             browser.login("admin", "not-the-password-1").await;
             browser.login("nobody", "not-the-password-1").await;
         }
         let locked = browser.login("admin", DEMO_PASSWORD).await;
-        assert_eq!(locked.status, StatusCode::UNAUTHORIZED, "locked even with the right password");
+        assert_eq!(
+            locked.status,
+            StatusCode::UNAUTHORIZED,
+            "locked even with the right password"
+        );
         assert!(locked.body.contains("登录失败次数过多"));
         let locked_unknown = browser.login("nobody", "x").await;
-        assert!(locked_unknown.body.contains("登录失败次数过多"), "an unknown name is locked the same way");
-        assert_eq!(logged_in(&db, "leader").await.get("/admin").await.status, StatusCode::OK, "others are not affected");
+        assert!(
+            locked_unknown.body.contains("登录失败次数过多"),
+            "an unknown name is locked the same way"
+        );
+        assert_eq!(
+            logged_in(&db, "leader").await.get("/admin").await.status,
+            StatusCode::OK,
+            "others are not affected"
+        );
     }
 }
 
 #[tokio::test]
 async fn an_expired_session_sends_the_user_to_login() {
     for db in support::demo_backends().await {
-        let user = fazhi_db::users::user_by_username(&db, "admin").await.unwrap().unwrap();
+        let user = fazhi_db::users::user_by_username(&db, "admin")
+            .await
+            .unwrap()
+            .unwrap();
         let long_ago = fazhi_core::clock::now() - chrono::Duration::hours(3);
-        let session = fazhi_db::auth::create_session(&db, Some(user.id), long_ago, chrono::Duration::hours(2)).await.unwrap();
-        let mut browser = Browser { router: support::app(&db).await, cookie: Some(format!("fazhi_session={}", session.token)) };
+        let session = fazhi_db::auth::create_session(
+            &db,
+            Some(user.id),
+            long_ago,
+            chrono::Duration::hours(2),
+        )
+        .await
+        .unwrap();
+        let mut browser = Browser {
+            router: support::app(&db).await,
+            cookie: Some(format!("fazhi_session={}", session.token)),
+        };
         assert_eq!(browser.get("/admin").await.status, StatusCode::SEE_OTHER);
     }
 }
@@ -90,7 +147,12 @@ async fn forms_without_the_right_csrf_token_or_from_another_origin_are_refused()
         let missing = browser.post("/admin/tokens", &[("name", "脚本")]).await;
         assert_eq!(missing.status, StatusCode::FORBIDDEN);
         assert!(missing.body.contains("表单已过期或来源不明"));
-        let wrong = browser.post("/admin/tokens", &[("csrf_token", &"0".repeat(64)), ("name", "脚本")]).await;
+        let wrong = browser
+            .post(
+                "/admin/tokens",
+                &[("csrf_token", &"0".repeat(64)), ("name", "脚本")],
+            )
+            .await;
         assert_eq!(wrong.status, StatusCode::FORBIDDEN);
         let csrf = browser.csrf("/admin/tokens").await;
         let cross_site = Request::builder()
@@ -100,11 +162,16 @@ async fn forms_without_the_right_csrf_token_or_from_another_origin_are_refused()
             .header(header::ORIGIN, "http://evil.example")
             .header(header::COOKIE, browser.cookie.clone().unwrap())
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(form_body(&[("csrf_token", &csrf), ("name", "脚本")])))
+            .body(Body::from(form_body(&[
+                ("csrf_token", &csrf),
+                ("name", "脚本"),
+            ])))
             .unwrap();
         assert_eq!(browser.send(cross_site).await.status, StatusCode::FORBIDDEN);
         assert_eq!(count(&db, "api_tokens").await, tokens, "nothing created");
-        let ok = browser.post("/admin/tokens", &[("csrf_token", &csrf), ("name", "脚本")]).await;
+        let ok = browser
+            .post("/admin/tokens", &[("csrf_token", &csrf), ("name", "脚本")])
+            .await;
         assert_eq!(ok.status, StatusCode::OK);
         assert_eq!(count(&db, "api_tokens").await, tokens + 1);
     }
@@ -117,9 +184,14 @@ async fn add_user(db: &Db, username: &str, agency: &str, division: &str) -> i64 
         display_name: "测试经办人".into(),
         agency_code: agency.into(),
         password: "test-clerk-2026".into(),
-        grants: vec![NewGrant { role: Role::Clerk, scope: NewScope::Division(division.into()) }],
+        grants: vec![NewGrant {
+            role: Role::Clerk,
+            scope: NewScope::Division(division.into()),
+        }],
     };
-    fazhi_db::users::create_user(db, &Actor::cli("test"), fazhi_core::clock::now(), &new).await.unwrap()
+    fazhi_db::users::create_user(db, &Actor::cli("test"), fazhi_core::clock::now(), &new)
+        .await
+        .unwrap()
 }
 
 const OK: u16 = 200;
@@ -131,7 +203,15 @@ const INVALID: u16 = 422;
 /// `{dabu}` a 大埔县 user. POST rows send a valid CSRF token, so 403 means the permission check said no.
 #[tokio::test]
 async fn permission_matrix() {
-    let users = ["admin", "sfj.admin", "fb.clerk", "fb.reviewer", "leader", "mj.admin", "mj.clerk"];
+    let users = [
+        "admin",
+        "sfj.admin",
+        "fb.clerk",
+        "fb.reviewer",
+        "leader",
+        "mj.admin",
+        "mj.clerk",
+    ];
     #[rustfmt::skip]
     let rows: &[(&str, [u16; 7])] = &[
         //                                      admin   sfj.adm fb.clerk fb.rev leader  mj.adm  mj.clerk
@@ -151,18 +231,33 @@ async fn permission_matrix() {
     ];
     for db in support::demo_backends().await {
         let dabu = add_user(&db, "dabu.clerk", "G441422-002", "441422").await;
-        let mj = fazhi_db::users::user_by_username(&db, "mj.clerk").await.unwrap().unwrap().id;
+        let mj = fazhi_db::users::user_by_username(&db, "mj.clerk")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
         // A 梅江区 user outside the columns: granting it a role must not change any column's rights.
         let mjx = add_user(&db, "mj.extra", "G441402-002", "441402").await;
         for (column, username) in users.iter().enumerate() {
             let mut browser = logged_in(&db, username).await;
             for (serial, (route, expected)) in rows.iter().enumerate() {
-                let route = route.replace("{mjx}", &mjx.to_string()).replace("{mj}", &mj.to_string()).replace("{dabu}", &dabu.to_string());
-                let status = request_route(&mut browser, &route, &format!("{username}{serial}")).await;
-                assert_eq!(status, expected[column], "{} {username}: {route}", db.backend_name());
+                let route = route
+                    .replace("{mjx}", &mjx.to_string())
+                    .replace("{mj}", &mj.to_string())
+                    .replace("{dabu}", &dabu.to_string());
+                let status =
+                    request_route(&mut browser, &route, &format!("{username}{serial}")).await;
+                assert_eq!(
+                    status,
+                    expected[column],
+                    "{} {username}: {route}",
+                    db.backend_name()
+                );
             }
         }
-        let anonymous = Browser::new(support::app(&db).await).get("/admin/users").await;
+        let anonymous = Browser::new(support::app(&db).await)
+            .get("/admin/users")
+            .await;
         assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
     }
 }
@@ -176,13 +271,22 @@ async fn request_route(browser: &mut Browser, route: &str, unique: &str) -> u16 
     let csrf = browser.csrf("/admin").await;
     let username = format!("u{}", unique.replace('.', "")).to_lowercase();
     let (path, fields): (&str, Vec<(&str, String)>) = match rest {
-        "/admin/users/new dabu" => ("/admin/users/new", new_user_fields(&username, "G441422-002")),
-        "/admin/users/new mj" => ("/admin/users/new", new_user_fields(&username, "G441402-002")),
+        "/admin/users/new dabu" => (
+            "/admin/users/new",
+            new_user_fields(&username, "G441422-002"),
+        ),
+        "/admin/users/new mj" => (
+            "/admin/users/new",
+            new_user_fields(&username, "G441402-002"),
+        ),
         "/admin/calendar" => ("/admin/calendar", vec![("year", "2027".into())]),
-        other if other.ends_with("/password") => (other, vec![("password", "new-password-2026".into())]),
-        other if other.ends_with("/grants admin") => {
-            (other.trim_end_matches(" admin"), vec![("role", "system_admin".into()), ("scope", "agency".into())])
+        other if other.ends_with("/password") => {
+            (other, vec![("password", "new-password-2026".into())])
         }
+        other if other.ends_with("/grants admin") => (
+            other.trim_end_matches(" admin"),
+            vec![("role", "system_admin".into()), ("scope", "agency".into())],
+        ),
         other => panic!("unknown route {other}"),
     };
     let mut all: Vec<(&str, &str)> = vec![("csrf_token", &csrf)];
@@ -215,9 +319,17 @@ async fn user_input_is_escaped_on_pages() {
             ("role", "clerk"),
             ("scope", "agency"),
         ];
-        assert_eq!(browser.post("/admin/users/new", &fields).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            browser.post("/admin/users/new", &fields).await.status,
+            StatusCode::SEE_OTHER
+        );
         let page = browser.get("/admin/users?q=xss").await;
-        assert!(page.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"), "{}", page.body);
+        assert!(
+            page.body
+                .contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+            "{}",
+            page.body
+        );
         assert!(!page.body.contains("<script>alert(1)"));
     }
 }
@@ -240,7 +352,10 @@ async fn a_bad_new_user_form_shows_the_reason_and_keeps_the_input() {
         let reply = browser.post("/admin/users/new", &fields).await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(reply.body.contains("用户名“fb.clerk”已被使用"));
-        assert!(reply.body.contains("重名用户"), "the form keeps what was typed");
+        assert!(
+            reply.body.contains("重名用户"),
+            "the form keeps what was typed"
+        );
         assert_eq!(count(&db, "users").await, users);
     }
 }
@@ -251,9 +366,17 @@ async fn unknown_pages_and_records_get_chinese_error_pages() {
         let mut browser = logged_in(&db, "admin").await;
         let missing = browser.get("/no-such-page").await;
         assert_eq!(missing.status, StatusCode::NOT_FOUND);
-        assert!(missing.body.contains("lang=\"zh-CN\"") && missing.body.contains("页面或记录不存在"));
-        assert_eq!(browser.get("/admin/users/999999").await.status, StatusCode::NOT_FOUND);
-        assert_eq!(browser.get("/admin/org?division=999999").await.status, StatusCode::NOT_FOUND);
+        assert!(
+            missing.body.contains("lang=\"zh-CN\"") && missing.body.contains("页面或记录不存在")
+        );
+        assert_eq!(
+            browser.get("/admin/users/999999").await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            browser.get("/admin/org?division=999999").await.status,
+            StatusCode::NOT_FOUND
+        );
         let bad_date = browser.get("/admin/audit?from=2026-13-01").await;
         assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(bad_date.body.contains("格式错误"));
@@ -265,13 +388,25 @@ async fn pages_show_the_organisation_tree_and_the_calendar_month() {
     for db in support::demo_backends().await {
         let mut browser = logged_in(&db, "leader").await;
         let org = browser.get("/admin/org?division=441400").await;
-        assert!(org.body.contains("梅州市人民政府办公室") && org.body.contains("梅江区"), "{}", org.body);
+        assert!(
+            org.body.contains("梅州市人民政府办公室") && org.body.contains("梅江区"),
+            "{}",
+            org.body
+        );
         let calendar = browser.get("/calendar?year=2024&month=10").await;
-        assert!(calendar.body.contains("放假：国庆节") && calendar.body.contains("上班：国庆节调休上班"));
-        let due = browser.get("/calendar?from=2024-09-20&working_days=20").await;
+        assert!(
+            calendar.body.contains("放假：国庆节")
+                && calendar.body.contains("上班：国庆节调休上班")
+        );
+        let due = browser
+            .get("/calendar?from=2024-09-20&working_days=20")
+            .await;
         assert!(due.body.contains("2024-10-23（周三）"), "{}", due.body);
         let menu = browser.get("/admin").await.body;
-        assert!(menu.contains("审计日志") && !menu.contains("用户管理"), "the menu shows only what the leader may open");
+        assert!(
+            menu.contains("审计日志") && !menu.contains("用户管理"),
+            "the menu shows only what the leader may open"
+        );
     }
 }
 
@@ -279,18 +414,32 @@ async fn pages_show_the_organisation_tree_and_the_calendar_month() {
 async fn calendar_due_api_answers_with_json_and_problem_details() {
     for db in support::backends().await {
         let mut client = Browser::new(support::app(&db).await);
-        let reply = client.get("/api/v1/calendar/due?from=2020-09-28&working_days=20").await;
+        let reply = client
+            .get("/api/v1/calendar/due?from=2020-09-28&working_days=20")
+            .await;
         assert_eq!(reply.status, StatusCode::OK);
         let json: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
         assert_eq!(json["due"], "2020-11-02");
         assert_eq!(json["provisional"], false);
-        assert_eq!(json["steps"].as_array().unwrap().iter().filter(|s| s["count"].is_number()).count(), 20);
-        let bad = client.get("/api/v1/calendar/due?from=2020-02-30&working_days=5").await;
+        assert_eq!(
+            json["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| s["count"].is_number())
+                .count(),
+            20
+        );
+        let bad = client
+            .get("/api/v1/calendar/due?from=2020-02-30&working_days=5")
+            .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(bad.content_type, "application/problem+json");
         let problem: serde_json::Value = serde_json::from_str(&bad.body).unwrap();
         assert!(problem["detail"].as_str().unwrap().contains("起算日"));
-        let too_many = client.get("/api/v1/calendar/due?from=2020-02-03&working_days=100000").await;
+        let too_many = client
+            .get("/api/v1/calendar/due?from=2020-02-03&working_days=100000")
+            .await;
         assert_eq!(too_many.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 }
@@ -298,13 +447,24 @@ async fn calendar_due_api_answers_with_json_and_problem_details() {
 #[tokio::test]
 async fn api_tokens_authenticate_until_revoked() {
     for db in support::demo_backends().await {
-        let user = fazhi_db::users::user_by_username(&db, "mj.clerk").await.unwrap().unwrap();
-        let actor = Actor { user_id: Some(user.id), name: user.username.clone() };
-        let secret = fazhi_db::auth::create_api_token(&db, &actor, fazhi_core::clock::now(), "统计脚本").await.unwrap();
+        let user = fazhi_db::users::user_by_username(&db, "mj.clerk")
+            .await
+            .unwrap()
+            .unwrap();
+        let actor = Actor {
+            user_id: Some(user.id),
+            name: user.username.clone(),
+        };
+        let secret =
+            fazhi_db::auth::create_api_token(&db, &actor, fazhi_core::clock::now(), "统计脚本")
+                .await
+                .unwrap();
         let router = support::app(&db).await;
         let mut client = Browser::new(router);
         let call = |path: &str, token: Option<&str>| {
-            let mut builder = Request::builder().uri(path).header(header::HOST, "fazhi.test");
+            let mut builder = Request::builder()
+                .uri(path)
+                .header(header::HOST, "fazhi.test");
             if let Some(token) = token {
                 builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
             }
@@ -316,13 +476,24 @@ async fn api_tokens_authenticate_until_revoked() {
         let me = client.send(call("/api/v1/me", Some(&secret))).await;
         assert_eq!(me.status, StatusCode::OK);
         assert!(me.body.contains("\"username\":\"mj.clerk\""));
-        let agencies = client.send(call("/api/v1/org/agencies", Some(&secret))).await;
+        let agencies = client
+            .send(call("/api/v1/org/agencies", Some(&secret)))
+            .await;
         let list: Vec<serde_json::Value> = serde_json::from_str(&agencies.body).unwrap();
         assert!(!list.is_empty());
-        assert!(list.iter().all(|a| a["division_code"].as_str().unwrap().starts_with("441402")), "only the clerk's county");
+        assert!(
+            list.iter()
+                .all(|a| a["division_code"].as_str().unwrap().starts_with("441402")),
+            "only the clerk's county"
+        );
         let token_id = fazhi_db::auth::api_tokens_of(&db, user.id).await.unwrap()[0].id;
-        fazhi_db::auth::revoke_api_token(&db, &actor, fazhi_core::clock::now(), token_id).await.unwrap();
-        assert_eq!(client.send(call("/api/v1/me", Some(&secret))).await.status, StatusCode::UNAUTHORIZED);
+        fazhi_db::auth::revoke_api_token(&db, &actor, fazhi_core::clock::now(), token_id)
+            .await
+            .unwrap();
+        assert_eq!(
+            client.send(call("/api/v1/me", Some(&secret))).await.status,
+            StatusCode::UNAUTHORIZED
+        );
         let _ = ORIGIN;
     }
 }
@@ -340,9 +511,18 @@ async fn openapi_document_matches_the_snapshot() {
         std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
         std::fs::write(path, &pretty).unwrap();
     }
-    let expected = std::fs::read_to_string(path).expect("snapshot missing: run the test with UPDATE_SNAPSHOTS=1 and review it");
-    assert_eq!(pretty, expected, "OpenAPI changed: review, then UPDATE_SNAPSHOTS=1");
-    for path in ["/api/v1/calendar/due", "/api/v1/me", "/api/v1/org/agencies", "/api/v1/org/divisions/{code}"] {
+    let expected = std::fs::read_to_string(path)
+        .expect("snapshot missing: run the test with UPDATE_SNAPSHOTS=1 and review it");
+    assert_eq!(
+        pretty, expected,
+        "OpenAPI changed: review, then UPDATE_SNAPSHOTS=1"
+    );
+    for path in [
+        "/api/v1/calendar/due",
+        "/api/v1/me",
+        "/api/v1/org/agencies",
+        "/api/v1/org/divisions/{code}",
+    ] {
         assert!(actual["paths"].get(path).is_some(), "{path} missing");
     }
 }
@@ -354,5 +534,10 @@ async fn health_and_metrics_answer() {
     assert_eq!(client.get("/healthz").await.body, "ok\n");
     client.get("/calendar").await;
     let metrics = client.get("/metrics").await.body;
-    assert!(metrics.contains("fazhi_http_requests_total{method=\"GET\",route=\"/calendar\",status=\"200\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains(
+            "fazhi_http_requests_total{method=\"GET\",route=\"/calendar\",status=\"200\"} 1"
+        ),
+        "{metrics}"
+    );
 }

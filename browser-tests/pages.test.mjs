@@ -1,0 +1,134 @@
+// Real-browser tests: Debian chromium driven by playwright-core against `fazhi demo` on 127.0.0.1.
+// Run by scripts/browser-test.sh, which builds the binary and sets FAZHI_BIN.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const SHOTS = process.env.FAZHI_SCREENSHOTS || join(tmpdir(), 'fazhi-shots');
+mkdirSync(SHOTS, { recursive: true });
+let server, base, browser;
+
+before(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fazhi-browser-'));
+  server = spawn(process.env.FAZHI_BIN, ['demo', '--db', join(dir, 'demo.db'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  base = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('fazhi demo did not start in 60 s')), 60000);
+    let out = '';
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const found = out.match(/http:\/\/127\.0\.0\.1:\d+/);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found[0]);
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`fazhi demo exited with ${code}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+});
+
+async function page(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const p = await context.newPage();
+  p.errors = [];
+  p.on('pageerror', (e) => p.errors.push(e.message));
+  p.on('console', (m) => { if (m.type() === 'error') p.errors.push(m.text()); });
+  return p;
+}
+
+async function login(p, username) {
+  await p.goto(`${base}/login`);
+  await p.getByLabel('用户名').fill(username);
+  await p.getByLabel('密码').fill('fazhi-demo-2026');
+  await p.getByRole('button', { name: '登录' }).click();
+  await p.waitForURL(`${base}/admin`);
+}
+
+test('home page is Chinese, has one h1 and a working skip link', async () => {
+  const p = await page();
+  await p.goto(base);
+  assert.equal(await p.getAttribute('html', 'lang'), 'zh-CN');
+  assert.equal(await p.locator('h1').count(), 1);
+  await p.keyboard.press('Tab');
+  const focused = await p.evaluate(() => document.activeElement?.textContent);
+  assert.equal(focused, '跳到正文');
+  await p.screenshot({ path: join(SHOTS, 'home.png'), fullPage: true });
+  assert.deepEqual(p.errors, []);
+});
+
+test('a wrong password shows the same message as an unknown user', async () => {
+  const p = await page();
+  await p.goto(`${base}/login`);
+  await p.getByLabel('用户名').fill('admin');
+  await p.getByLabel('密码').fill('wrong-password-1');
+  await p.getByRole('button', { name: '登录' }).click();
+  await assert.doesNotReject(p.getByRole('alert').filter({ hasText: '用户名或密码错误' }).waitFor());
+  await p.screenshot({ path: join(SHOTS, 'login-error.png') });
+});
+
+test('admin browses the organisation tree down to a town', async () => {
+  const p = await page();
+  await login(p, 'admin');
+  await p.screenshot({ path: join(SHOTS, 'dashboard.png'), fullPage: true });
+  await p.getByRole('link', { name: '组织机构' }).click();
+  await p.getByRole('link', { name: '广东省', exact: true }).click();
+  await p.getByRole('link', { name: '梅州市', exact: true }).click();
+  await p.getByText('梅州市人民政府办公室').first().waitFor();
+  await p.getByRole('link', { name: '梅江区', exact: true }).click();
+  await p.getByRole('link', { name: '江南街道', exact: true }).click();
+  await p.getByText('江南街道办事处').waitFor();
+  await p.screenshot({ path: join(SHOTS, 'org.png'), fullPage: true });
+  assert.deepEqual(p.errors, []);
+});
+
+test('a county admin creates a clerk and sees only the county in the agency list', async () => {
+  const p = await page();
+  await login(p, 'mj.admin');
+  await p.getByRole('link', { name: '用户管理' }).click();
+  await p.getByRole('link', { name: '新建用户' }).click();
+  const options = await p.locator('#agency_code option').allTextContents();
+  assert.ok(options.length > 1);
+  assert.ok(options.slice(1).every((o) => o.startsWith('梅江区') || o.includes('街道') || o.includes('社区')), options.join('|'));
+  await p.getByLabel('用户名').fill('mj.browser');
+  await p.getByLabel('姓名').fill('浏览器测试');
+  await p.locator('#agency_code').selectOption({ label: '梅江区 · 梅江区司法局' });
+  await p.getByLabel('初始密码').fill('browser-test-2026');
+  await p.getByRole('button', { name: '创建' }).click();
+  await p.getByText('mj.browser').waitFor();
+  await p.screenshot({ path: join(SHOTS, 'user.png'), fullPage: true });
+  assert.deepEqual(p.errors, []);
+});
+
+test('the calendar computes a due date across National Day 2024 and shows the month', async () => {
+  const p = await page();
+  await p.goto(`${base}/calendar`);
+  await p.getByLabel('起算日').fill('2024-09-20');
+  await p.getByLabel('工作日数').fill('20');
+  await p.getByRole('button', { name: '计算' }).click();
+  await p.getByText('2024-10-23（周三）').waitFor();
+  assert.ok(await p.locator('td.holiday').count() >= 7);
+  await p.screenshot({ path: join(SHOTS, 'calendar.png'), fullPage: true });
+});
+
+test('pages fit a phone screen without horizontal scrolling', async () => {
+  const p = await page({ width: 375, height: 740 });
+  await login(p, 'leader');
+  for (const path of ['/admin', '/admin/org?division=441400', '/calendar', '/admin/audit']) {
+    await p.goto(base + path);
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `${path} overflows by ${overflow}px`);
+  }
+  await p.screenshot({ path: join(SHOTS, 'phone-audit.png'), fullPage: true });
+});
