@@ -113,12 +113,17 @@ CREATE TABLE holiday_days (
     name  TEXT NOT NULL
 );
 
+-- Parameters (spec/README.md §2.2): scoped, dated, with status and source.
 CREATE TABLE parameters (
     id              INTEGER PRIMARY KEY,
     key             TEXT NOT NULL,
     value           TEXT NOT NULL,
-    status          TEXT NOT NULL,
-    source          TEXT NOT NULL,
+    unit            TEXT,
+    scope           TEXT NOT NULL,
     effective_from  TEXT NOT NULL,
-    UNIQUE (key, effective_from)
+    effective_to    TEXT,
+    status          TEXT NOT NULL CHECK (status IN ('confirmed','to_confirm','project_rule','inferred')),
+    source          TEXT NOT NULL,
+    note            TEXT,
+    UNIQUE (key, scope, effective_from)
 );

@@ -5,3 +5,4 @@ pub mod auth;
 pub mod calendar;
 pub mod clock;
 pub mod org;
+pub mod params;

@@ -3,10 +3,13 @@
 use crate::audit::{self, Change};
 use crate::{Actor, Db, DbError, Result, on_pool, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
-use fazhi_core::calendar::{
-    Calendar, CalendarParams, DayKind, HolidayRow, Notice, parse_holidays_csv,
-};
+use fazhi_core::calendar::{Calendar, DayKind, HolidayRow, Notice, parse_holidays_csv};
 use serde::Serialize;
+
+/// Today in China Standard Time (spec/README.md §2.3: dates are derived in UTC+8).
+fn beijing_today() -> NaiveDate {
+    (Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct NoticeRow {
@@ -74,8 +77,9 @@ async fn day_rows(db: &Db) -> Result<Vec<HolidayRow>> {
         .collect()
 }
 
-/// The calendar in force: what the database holds, validated.
-pub async fn load(db: &Db, params: CalendarParams) -> Result<Calendar> {
+/// The calendar in force: what the database holds, validated, with the parameters in force today.
+pub async fn load(db: &Db) -> Result<Calendar> {
+    let params = crate::params::calendar_params(db, beijing_today()).await?;
     let rows = day_rows(db).await?;
     let notices = notices(db)
         .await?
@@ -135,8 +139,9 @@ pub async fn import_notice(
         return Err(DbError::Invalid(format!("通知“{}”已导入", notice.title)));
     }
     all_notices.push(notice.clone());
-    let merged = Calendar::new(rows, all_notices, CalendarParams::default())
-        .map_err(|e| DbError::Invalid(e.to_string()))?;
+    let params = crate::params::calendar_params(db, beijing_today()).await?;
+    let merged =
+        Calendar::new(rows, all_notices, params).map_err(|e| DbError::Invalid(e.to_string()))?;
     let summary = format!("导入节假日通知“{}”（{}行）", notice.title, new_rows.len());
     store(
         db,

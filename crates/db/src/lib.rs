@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod org;
+pub mod params;
 pub mod users;
 
 /// Runs `$body` with `$pool` bound to the concrete pool of whichever backend `$db` holds.
@@ -147,13 +148,14 @@ impl Db {
     }
 
     /// Applies pending migrations of this backend, then loads built-in reference data that the
-    /// database does not hold yet (the holiday calendar).
+    /// database does not hold yet (parameters, the holiday calendar).
     pub async fn migrate(&self) -> Result<()> {
         match self {
             Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
         }
         .map_err(|e| DbError::Migration(e.to_string()))?;
+        params::seed_builtin(self).await?;
         calendar::seed_builtin_if_empty(self).await
     }
 

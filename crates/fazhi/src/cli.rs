@@ -5,7 +5,7 @@ use crate::server::open_database;
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::{Datelike, NaiveDate};
 use clap::{Parser, Subcommand};
-use fazhi_core::calendar::{CalendarParams, DayReason, Notice};
+use fazhi_core::calendar::{DayReason, Notice};
 use fazhi_core::org::Role;
 use fazhi_db::users::{NewGrant, NewScope, NewUser};
 use fazhi_db::{Actor, Db, Page};
@@ -35,9 +35,9 @@ pub enum Command {
     },
     /// Load the demo data into ./data/demo.db (or --db) and serve it.
     Demo {
-        /// SQLite file for the demo.
+        /// SQLite file for the demo, or a database URL (sqlite://… or postgres://…).
         #[arg(long, default_value = "data/demo.db")]
-        db: PathBuf,
+        db: String,
         #[arg(long, default_value_t = 8080)]
         port: u16,
         /// Load the data and exit.
@@ -181,14 +181,18 @@ pub async fn run(cli: Cli, config: Config) -> Result<()> {
     }
 }
 
-async fn demo(config: &Config, path: &std::path::Path, port: u16, no_serve: bool) -> Result<()> {
-    let url = format!("sqlite://{}", path.display());
+async fn demo(config: &Config, db_or_url: &str, port: u16, no_serve: bool) -> Result<()> {
+    let is_url = ["sqlite:", "postgres://", "postgresql://"]
+        .iter()
+        .any(|scheme| db_or_url.starts_with(scheme));
+    let url = if is_url {
+        db_or_url.to_string()
+    } else {
+        format!("sqlite://{db_or_url}")
+    };
     let db = open_database(&url).await?;
     let created = crate::demo::load(&db).await?;
-    eprintln!(
-        "演示数据已就绪：{}（本次新建用户 {created} 个）",
-        path.display()
-    );
+    eprintln!("演示数据已就绪：{db_or_url}（本次新建用户 {created} 个）");
     if no_serve {
         print!(
             "{}",
@@ -323,11 +327,19 @@ async fn org(db: &Db, command: OrgCommand) -> Result<()> {
     Ok(())
 }
 
-/// Reads a UTF-8 text file; a `.gz` file is refused with advice (the program does not unpack).
+/// Reads a UTF-8 text file, unpacking it first when its name ends in `.gz`.
 fn read_text_file(path: &std::path::Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
-    String::from_utf8(bytes)
-        .map_err(|_| anyhow!("文件 {} 不是UTF-8文本（压缩文件请先解压）", path.display()))
+    let file =
+        std::fs::File::open(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
+    let mut bytes = Vec::new();
+    if path.extension().is_some_and(|ext| ext == "gz") {
+        flate2::read::GzDecoder::new(file)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("无法解压文件 {}", path.display()))?;
+    } else {
+        std::io::BufReader::new(file).read_to_end(&mut bytes)?;
+    }
+    String::from_utf8(bytes).map_err(|_| anyhow!("文件 {} 不是UTF-8文本", path.display()))
 }
 
 fn parse_date(text: &str, what: &str) -> Result<NaiveDate> {
@@ -342,7 +354,7 @@ async fn calendar(db: &Db, command: CalendarCommand) -> Result<()> {
             working_days,
             explain,
         } => {
-            let calendar = fazhi_db::calendar::load(db, CalendarParams::default()).await?;
+            let calendar = fazhi_db::calendar::load(db).await?;
             let (start, count) =
                 fazhi_web::portal::parse_due_input(&from, &working_days).map_err(|e| anyhow!(e))?;
             let due = calendar.due_date(start, count)?;
@@ -362,7 +374,7 @@ async fn calendar(db: &Db, command: CalendarCommand) -> Result<()> {
             }
         }
         CalendarCommand::Show { year, month } => {
-            let calendar = fazhi_db::calendar::load(db, CalendarParams::default()).await?;
+            let calendar = fazhi_db::calendar::load(db).await?;
             let first = NaiveDate::from_ymd_opt(year, month, 1)
                 .ok_or_else(|| anyhow!("年月无效：{year}-{month}"))?;
             let mut date = first;

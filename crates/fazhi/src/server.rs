@@ -1,7 +1,6 @@
 //! Start-up: open and migrate the database, load the calendar, serve until stopped.
 
 use anyhow::{Context, Result};
-use fazhi_core::calendar::CalendarParams;
 use fazhi_db::Db;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -14,7 +13,7 @@ pub async fn open_database(url: &str) -> Result<Db> {
 }
 
 pub async fn app_state(db: Db, config: &crate::config::Config) -> Result<fazhi_web::AppState> {
-    let calendar = fazhi_db::calendar::load(&db, CalendarParams::default()).await?;
+    let calendar = fazhi_db::calendar::load(&db).await?;
     Ok(fazhi_web::AppState::new(db, calendar, config.web()))
 }
 

@@ -36,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/audit", get(audit_page))
         .route("/admin/audit/verify", get(audit_verify))
         .route("/admin/calendar", get(calendar_admin).post(import_notice))
+        .route("/admin/parameters", get(parameters_page))
         .route("/admin/tokens", get(tokens_page).post(create_token))
         .route("/admin/tokens/{id}/revoke", post(revoke_token))
 }
@@ -61,6 +62,18 @@ impl Pager {
             next: (page.number < pages).then(|| link(page.number + 1)),
         }
     }
+}
+
+/// The warning of [`calendar_warning`] for today and the calendar in force.
+async fn current_calendar_warning(state: &AppState) -> Result<Option<String>, AppError> {
+    let today = beijing_today();
+    let alert_from = fazhi_db::params::next_year_alert_from(&state.db, today).await?;
+    Ok(calendar_warning(&state.calendar(), today, alert_from))
+}
+
+/// Today in China Standard Time (spec/README.md §2.3).
+fn beijing_today() -> NaiveDate {
+    (Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
 fn page_of(number: Option<u32>) -> Page {
@@ -92,10 +105,12 @@ struct DashboardPage {
     calendar_warning: Option<String>,
 }
 
-/// §7 of spec/calendar.md: from 10-01 warn when next year's notice is not loaded.
+/// §7 of spec/calendar.md: from `alert_from` (parameter `calendar.next_year_alert_from`) warn
+/// when next year's notice is not loaded.
 pub fn calendar_warning(
     calendar: &fazhi_core::calendar::Calendar,
     today: NaiveDate,
+    alert_from: (u32, u32),
 ) -> Option<String> {
     let this_year = today.year();
     if !calendar.is_year_covered(this_year) {
@@ -103,7 +118,7 @@ pub fn calendar_warning(
             "{this_year}年的节假日安排尚未导入，期限计算只能按周末推定，结果为暂定。"
         ));
     }
-    let alert_from = NaiveDate::from_ymd_opt(this_year, 10, 1)?;
+    let alert_from = NaiveDate::from_ymd_opt(this_year, alert_from.0, alert_from.1)?;
     (today >= alert_from && !calendar.is_year_covered(this_year + 1)).then(|| {
         format!(
             "{}年的节假日安排尚未导入：跨入{}年的期限为暂定结果。国务院办公厅通知发布后，请在“节假日数据”中导入。",
@@ -140,7 +155,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Respon
         users: fazhi_db::users::count_users(&state.db).await?,
         grants,
         covered_years,
-        calendar_warning: calendar_warning(&calendar, Utc::now().date_naive()),
+        calendar_warning: current_calendar_warning(&state).await?,
     })
 }
 
@@ -754,7 +769,7 @@ async fn render_calendar_admin(
         layout: Layout::new("节假日数据", "/admin/calendar", Some(staff)),
         notices: fazhi_db::calendar::notices(&state.db).await?,
         version: calendar.version(),
-        warning: calendar_warning(&calendar, Utc::now().date_naive()),
+        warning: current_calendar_warning(state).await?,
         may_import: staff.may(Action::ManageCalendar, &Target::Global),
         form,
         message,
@@ -802,6 +817,35 @@ async fn import_notice(
         }
         Err(other) => Err(other),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+
+#[derive(Template)]
+#[template(path = "parameters.html")]
+struct ParametersPage {
+    layout: Layout,
+    parameters: Vec<fazhi_core::params::Parameter>,
+    unconfirmed: usize,
+}
+
+/// Read-only list of the parameters in the database; values still to be confirmed by the legal
+/// office are flagged (spec/README.md §2.1, §3).
+async fn parameters_page(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<Response, AppError> {
+    let parameters = fazhi_db::params::all(&state.db).await?;
+    let unconfirmed = parameters
+        .iter()
+        .filter(|p| p.status == fazhi_core::params::ParamStatus::ToConfirm)
+        .count();
+    html(ParametersPage {
+        layout: Layout::new("法定参数", "/admin/parameters", Some(&staff)),
+        parameters,
+        unconfirmed,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

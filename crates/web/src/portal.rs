@@ -52,6 +52,7 @@ impl Layout {
                 entries.push(("/admin/audit", "审计日志"));
             }
             entries.push(("/admin/calendar", "节假日数据"));
+            entries.push(("/admin/parameters", "法定参数"));
             entries.push(("/admin/tokens", "API令牌"));
         }
         Layout {

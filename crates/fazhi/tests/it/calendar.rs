@@ -2,7 +2,7 @@
 
 use crate::support::{self, count};
 use chrono::NaiveDate;
-use fazhi_core::calendar::{Calendar, CalendarParams, Notice};
+use fazhi_core::calendar::{Calendar, Notice};
 use fazhi_db::Actor;
 
 fn date(text: &str) -> NaiveDate {
@@ -24,9 +24,7 @@ fn test_notice_2027() -> Notice {
 #[tokio::test]
 async fn a_new_database_holds_the_bundled_calendar() {
     for db in support::backends().await {
-        let stored = fazhi_db::calendar::load(&db, CalendarParams::default())
-            .await
-            .unwrap();
+        let stored = fazhi_db::calendar::load(&db).await.unwrap();
         let builtin = Calendar::builtin().unwrap();
         assert_eq!(stored.version(), builtin.version(), "{}", db.backend_name());
         assert_eq!(
@@ -45,9 +43,7 @@ async fn a_new_database_holds_the_bundled_calendar() {
 #[tokio::test]
 async fn importing_next_years_notice_makes_late_december_final() {
     for db in support::backends().await {
-        let before = fazhi_db::calendar::load(&db, CalendarParams::default())
-            .await
-            .unwrap();
+        let before = fazhi_db::calendar::load(&db).await.unwrap();
         let provisional = before.due_date(date("2026-12-28"), 5).unwrap();
         assert!(provisional.provisional);
         let rows = "date,kind,name\n2027-01-01,holiday,元旦\n2027-01-02,holiday,元旦\n2027-01-03,holiday,元旦\n";
@@ -60,9 +56,7 @@ async fn importing_next_years_notice_makes_late_december_final() {
         )
         .await
         .unwrap();
-        let reloaded = fazhi_db::calendar::load(&db, CalendarParams::default())
-            .await
-            .unwrap();
+        let reloaded = fazhi_db::calendar::load(&db).await.unwrap();
         assert_eq!(merged.version(), reloaded.version());
         assert_ne!(before.version(), reloaded.version());
         let due = reloaded.due_date(date("2026-12-28"), 5).unwrap();

@@ -227,6 +227,7 @@ async fn permission_matrix() {
         ("GET /admin/audit",                    [OK,    OK,     DENIED,  DENIED, OK,    OK,     DENIED]),
         ("GET /admin/audit/verify",             [OK,    DENIED, DENIED,  DENIED, DENIED, DENIED, DENIED]),
         ("GET /admin/calendar",                 [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
+        ("GET /admin/parameters",               [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
         ("POST /admin/calendar",                [INVALID, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED]),
     ];
     for db in support::demo_backends().await {
@@ -406,6 +407,30 @@ async fn pages_show_the_organisation_tree_and_the_calendar_month() {
         assert!(
             menu.contains("审计日志") && !menu.contains("用户管理"),
             "the menu shows only what the leader may open"
+        );
+    }
+}
+
+#[tokio::test]
+async fn parameters_show_their_source_and_flag_values_to_confirm() {
+    for db in support::demo_backends().await {
+        let page = logged_in(&db, "fb.clerk")
+            .await
+            .get("/admin/parameters")
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("calendar.cutoff") && page.body.contains("民法典"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("有 3 项参数的取值尚待法制部门核实"));
+        let records = fazhi_db::params::all(&db).await.unwrap();
+        db.migrate().await.unwrap();
+        assert_eq!(
+            fazhi_db::params::all(&db).await.unwrap(),
+            records,
+            "seeding twice adds nothing"
         );
     }
 }
