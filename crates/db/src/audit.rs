@@ -219,21 +219,9 @@ where
     if let Some(scopes) = &filter.actor_scopes {
         query.push(
             " AND actor_user_id IN (SELECT u.id FROM users u JOIN agencies a ON a.id = u.agency_id \
-             JOIN divisions d ON d.id = a.division_id WHERE 1 = 0",
+             JOIN divisions d ON d.id = a.division_id WHERE 1 = 1",
         );
-        for scope in scopes {
-            match scope {
-                Scope::Agency { agency_id } => {
-                    query.push(" OR u.agency_id = ").push_bind(*agency_id);
-                }
-                Scope::Division { path } => {
-                    query
-                        .push(" OR d.path LIKE ")
-                        .push_bind(format!("{}%", crate::like_escape(path)))
-                        .push(" ESCAPE '\\'");
-                }
-            }
-        }
+        crate::push_scope_filter(query, scopes, "u.agency_id", "d.path");
         query.push(")");
     }
 }

@@ -267,3 +267,35 @@ pub fn like_escape(text: &str) -> String {
     }
     escaped
 }
+
+/// Appends `AND (…)` keeping only rows inside `scopes`: an agency scope matches
+/// `agency_column`, a division scope is a prefix match on `path_column` (materialised path).
+/// An empty list matches nothing. Every scoped list query filters through this one function.
+pub fn push_scope_filter<DB>(
+    query: &mut sqlx::QueryBuilder<DB>,
+    scopes: &[fazhi_core::org::Scope],
+    agency_column: &str,
+    path_column: &str,
+) where
+    DB: sqlx::Database,
+    for<'a> String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    for<'a> i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    query.push(" AND (1 = 0");
+    for scope in scopes {
+        match scope {
+            fazhi_core::org::Scope::Agency { agency_id } => {
+                query
+                    .push(format!(" OR {agency_column} = "))
+                    .push_bind(*agency_id);
+            }
+            fazhi_core::org::Scope::Division { path } => {
+                query
+                    .push(format!(" OR {path_column} LIKE "))
+                    .push_bind(format!("{}%", like_escape(path)))
+                    .push(" ESCAPE '\\'");
+            }
+        }
+    }
+    query.push(")");
+}

@@ -172,28 +172,42 @@ pub async fn import_divisions(
 }
 
 fn parse_division_rows(csv_text: &str) -> Result<Vec<DivisionInput>, ImportError> {
+    parse_rows(
+        csv_text,
+        &["code", "name", "level", "parent_code"],
+        "区划代码",
+        parse_division_record,
+        |row| &row.code,
+    )
+}
+
+/// Reads every row of a CSV import with `parse`, refusing duplicate codes; all errors are
+/// collected (with line numbers, the header being line 1) before the file is refused.
+fn parse_rows<T>(
+    csv_text: &str,
+    header: &[&str],
+    code_label: &str,
+    parse: impl Fn(u64, &csv::StringRecord) -> Result<T, String>,
+    code_of: impl Fn(&T) -> &str,
+) -> Result<Vec<T>, ImportError> {
     let mut reader = csv::ReaderBuilder::new().from_reader(csv_text.as_bytes());
-    check_header(&mut reader, &["code", "name", "level", "parent_code"])?;
+    check_header(&mut reader, header)?;
     let mut errors = ErrorList(Vec::new());
     let mut rows = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     for (index, record) in reader.records().enumerate() {
         let line = index as u64 + 2;
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                errors.push(line, format!("无法解析：{e}"));
-                continue;
-            }
-        };
-        match parse_division_record(line, &record) {
-            Ok(row) => {
-                if let Some(first) = seen.insert(row.code.clone(), line) {
-                    errors.push(line, format!("区划代码“{}”与第{first}行重复", row.code));
-                } else {
-                    rows.push(row);
-                }
-            }
+        let parsed = record
+            .map_err(|e| format!("无法解析：{e}"))
+            .and_then(|record| parse(line, &record));
+        match parsed {
+            Ok(row) => match seen.insert(code_of(&row).to_string(), line) {
+                Some(first) => errors.push(
+                    line,
+                    format!("{code_label}“{}”与第{first}行重复", code_of(&row)),
+                ),
+                None => rows.push(row),
+            },
             Err(message) => errors.push(line, message),
         }
     }
@@ -536,36 +550,15 @@ pub async fn import_agencies(
 }
 
 fn parse_agency_rows(csv_text: &str) -> Result<Vec<AgencyInput>, ImportError> {
-    let mut reader = csv::ReaderBuilder::new().from_reader(csv_text.as_bytes());
-    check_header(
-        &mut reader,
-        &["code", "name", "kind", "division_code", "parent_code"],
-    )?;
-    let mut errors = ErrorList(Vec::new());
-    let mut rows: Vec<AgencyInput> = Vec::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    for (index, record) in reader.records().enumerate() {
-        let line = index as u64 + 2;
-        let parsed = record
-            .map_err(|e| format!("无法解析：{e}"))
-            .and_then(|record| parse_agency_record(line, &record));
-        match parsed {
-            Ok(row) => {
-                if let Some(first) = seen.insert(row.code.clone(), line) {
-                    errors.push(line, format!("机构代码“{}”与第{first}行重复", row.code));
-                } else {
-                    rows.push(row);
-                }
-            }
-            Err(message) => errors.push(line, message),
-        }
-    }
     // A parent must come earlier in the file or already exist; checked against the database later.
-    if errors.0.is_empty() {
-        Ok(rows)
-    } else {
-        Err(ImportError::Rows(errors.0))
-    }
+    let header = ["code", "name", "kind", "division_code", "parent_code"];
+    parse_rows(
+        csv_text,
+        &header,
+        "机构代码",
+        parse_agency_record,
+        |row| &row.code,
+    )
 }
 
 fn parse_agency_record(line: u64, record: &csv::StringRecord) -> Result<AgencyInput, String> {

@@ -223,18 +223,14 @@ pub async fn login_record(db: &Db, username: &str) -> Result<Option<(i64, String
     .map_err(Into::into)
 }
 
+const SELECT_GRANT: &str = "SELECT g.id, g.user_id, g.role, g.agency_id, g.division_id, \
+     COALESCE(a.name, d.name) AS scope_name, d.path AS division_path \
+     FROM user_grants g LEFT JOIN agencies a ON a.id = g.agency_id \
+     LEFT JOIN divisions d ON d.id = g.division_id";
+
 pub async fn grants_of(db: &Db, user_id: i64) -> Result<Vec<GrantRow>> {
-    on_pool!(db, pool => {
-        sqlx::query_as(
-            "SELECT g.id, g.user_id, g.role, g.agency_id, g.division_id, \
-             COALESCE(a.name, d.name) AS scope_name, d.path AS division_path \
-             FROM user_grants g LEFT JOIN agencies a ON a.id = g.agency_id \
-             LEFT JOIN divisions d ON d.id = g.division_id WHERE g.user_id = $1 ORDER BY g.id",
-        )
-        .bind(user_id)
-        .fetch_all(pool)
-        .await
-    })
+    let sql = format!("{SELECT_GRANT} WHERE g.user_id = $1 ORDER BY g.id");
+    on_pool!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_all(pool).await)
     .map_err(Into::into)
 }
 
@@ -262,14 +258,14 @@ pub async fn list_users(
     })
 }
 
-fn push_user_filter<'a, DB>(
+fn push_user_filter<DB>(
     query: &mut sqlx::QueryBuilder<DB>,
     scopes: Option<&[Scope]>,
-    pattern: &'a Option<String>,
+    pattern: &Option<String>,
 ) where
     DB: sqlx::Database,
-    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    for<'a> String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    for<'a> i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
     query.push(" WHERE 1 = 1");
     if let Some(pattern) = pattern {
@@ -287,21 +283,7 @@ fn push_user_filter<'a, DB>(
             .push(" ESCAPE '\\')");
     }
     if let Some(scopes) = scopes {
-        query.push(" AND (1 = 0");
-        for scope in scopes {
-            match scope {
-                Scope::Agency { agency_id } => {
-                    query.push(" OR u.agency_id = ").push_bind(*agency_id);
-                }
-                Scope::Division { path } => {
-                    query
-                        .push(" OR d.path LIKE ")
-                        .push_bind(format!("{}%", crate::like_escape(path)))
-                        .push(" ESCAPE '\\'");
-                }
-            }
-        }
-        query.push(")");
+        crate::push_scope_filter(query, scopes, "u.agency_id", "d.path");
     }
 }
 
@@ -463,17 +445,8 @@ pub async fn remove_grant(
 }
 
 pub async fn grant_by_id(db: &Db, grant_id: i64) -> Result<Option<GrantRow>> {
-    on_pool!(db, pool => {
-        sqlx::query_as(
-            "SELECT g.id, g.user_id, g.role, g.agency_id, g.division_id, \
-             COALESCE(a.name, d.name) AS scope_name, d.path AS division_path \
-             FROM user_grants g LEFT JOIN agencies a ON a.id = g.agency_id \
-             LEFT JOIN divisions d ON d.id = g.division_id WHERE g.id = $1",
-        )
-        .bind(grant_id)
-        .fetch_optional(pool)
-        .await
-    })
+    let sql = format!("{SELECT_GRANT} WHERE g.id = $1");
+    on_pool!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(grant_id).fetch_optional(pool).await)
     .map_err(Into::into)
 }
 

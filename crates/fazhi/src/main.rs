@@ -36,7 +36,7 @@ fn fail(error: &anyhow::Error) -> ExitCode {
 
 fn init_logging(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("FAZHI_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,fazhi=info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,sqlx=error,fazhi=info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -495,15 +495,21 @@ async fn remove_grant(
     Path((id, grant_id)): Path<(i64, i64)>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    managed_user(&state, &staff, id).await?;
+    let user = managed_user(&state, &staff, id).await?;
     let grant = fazhi_db::users::grant_by_id(&state.db, grant_id)
         .await?
         .filter(|g| g.user_id == id)
         .ok_or(AppError::NotFound)?;
-    // Removing a grant needs the same power as giving it.
+    // Removing a grant needs the same power as giving it, judged on the grant's own scope.
     let existing = grant.to_grant().ok_or(AppError::NotFound)?;
-    let user = managed_user(&state, &staff, id).await?;
-    if !may_assign(&staff.grants, &existing, &user.target()) {
+    let scope_target = match grant.agency_id {
+        Some(agency_id) => fazhi_db::org::agency_by_id(&state.db, agency_id)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .target(),
+        None => user.target(),
+    };
+    if !may_assign(&staff.grants, &existing, &scope_target) {
         return Err(AppError::Forbidden);
     }
     fazhi_db::users::remove_grant(&state.db, &staff.actor(), fazhi_core::clock::now(), &grant)

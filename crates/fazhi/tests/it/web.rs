@@ -307,6 +307,51 @@ fn new_user_fields(username: &str, agency: &str) -> Vec<(&'static str, String)> 
 }
 
 #[tokio::test]
+async fn a_county_admin_revokes_grants_in_the_county_only() {
+    for db in support::demo_backends().await {
+        let dabu = add_user(&db, "dabu.clerk", "G441422-002", "441422").await;
+        let mjx = add_user(&db, "mj.extra", "G441402-002", "441402").await;
+        let grant_of = |user: i64| {
+            let db = db.clone();
+            async move { fazhi_db::users::grants_of(&db, user).await.unwrap()[0].id }
+        };
+        let mut browser = logged_in(&db, "mj.admin").await;
+        let csrf = browser.csrf("/admin").await;
+        let foreign = format!("/admin/users/{dabu}/grants/{}/remove", grant_of(dabu).await);
+        assert_eq!(
+            browser
+                .post(&foreign, &[("csrf_token", &csrf)])
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let mismatched = format!("/admin/users/{mjx}/grants/{}/remove", grant_of(dabu).await);
+        assert_eq!(
+            browser
+                .post(&mismatched, &[("csrf_token", &csrf)])
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let own = format!("/admin/users/{mjx}/grants/{}/remove", grant_of(mjx).await);
+        assert_eq!(
+            browser.post(&own, &[("csrf_token", &csrf)]).await.status,
+            StatusCode::SEE_OTHER
+        );
+        assert!(
+            fazhi_db::users::grants_of(&db, mjx)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            fazhi_db::users::grants_of(&db, dabu).await.unwrap().len(),
+            1
+        );
+    }
+}
+
+#[tokio::test]
 async fn user_input_is_escaped_on_pages() {
     for db in support::demo_backends().await {
         let mut browser = logged_in(&db, "admin").await;
