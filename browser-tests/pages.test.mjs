@@ -3,11 +3,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = process.env.FAZHI_SCREENSHOTS || join(tmpdir(), 'fazhi-shots');
 mkdirSync(SHOTS, { recursive: true });
 let server, base, browser;
@@ -131,4 +133,22 @@ test('pages fit a phone screen without horizontal scrolling', async () => {
     assert.ok(overflow <= 1, `${path} overflows by ${overflow}px`);
   }
   await p.screenshot({ path: join(SHOTS, 'phone-audit.png'), fullPage: true });
+});
+
+// WCAG 2.1 A/AA rules of axe-core on every page built so far (GB/T 37668 follows WCAG 2.0 AA).
+test('pages have no WCAG 2.1 AA violations found by axe-core', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', bypassCSP: true });
+  const p = await context.newPage();
+  const check = async (path) => {
+    await p.goto(base + path);
+    await p.evaluate(AXE_SOURCE);
+    const result = await p.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+    const found = result.violations.map((v) => `${path}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+    assert.deepEqual(found, [], found.join('\n'));
+  };
+  for (const path of ['/', '/login', '/calendar?from=2024-09-20&working_days=20', '/no-such-page']) await check(path);
+  await login(p, 'admin');
+  for (const path of ['/admin', '/admin/org?division=441402', '/admin/users', '/admin/users/new', '/admin/users/2',
+    '/admin/audit', '/admin/audit/verify', '/admin/calendar', '/admin/parameters', '/admin/tokens']) await check(path);
+  await context.close();
 });
