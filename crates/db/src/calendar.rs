@@ -113,21 +113,77 @@ pub async fn seed_builtin_if_empty(db: &Db) -> Result<()> {
     .await
 }
 
+/// What an import did: the calendar now in force and the stored days it changed.
+#[derive(Debug)]
+pub struct ImportedNotice {
+    pub calendar: Calendar,
+    pub added_days: usize,
+    /// Days already stored whose status or name the notice changes: (before, after).
+    pub changed_days: Vec<(HolidayRow, HolidayRow)>,
+}
+
+impl ImportedNotice {
+    /// A Chinese summary for the operator; every changed day is named (spec/calendar.md §7–8).
+    pub fn describe(&self) -> String {
+        let mut text = format!(
+            "已导入，日历版本 {}；新增{}天",
+            self.calendar.version(),
+            self.added_days
+        );
+        if self.changed_days.is_empty() {
+            text.push_str("，未改变已有日期。");
+        } else {
+            let changes: Vec<String> = self
+                .changed_days
+                .iter()
+                .map(|(before, after)| {
+                    format!(
+                        "{} {}（{}）→ {}（{}）",
+                        after.date,
+                        before.kind.as_str(),
+                        before.name,
+                        after.kind.as_str(),
+                        after.name
+                    )
+                })
+                .collect();
+            text.push_str(&format!(
+                "，改变已有日期{}天：{}。",
+                changes.len(),
+                changes.join("；")
+            ));
+        }
+        text
+    }
+}
+
 /// Adds a notice (a new year's schedule or an amendment) with its day rows. The merged calendar is
 /// validated first; if it is invalid nothing is written. Rows for dates already stored replace them
-/// (an amending notice changes earlier rows, spec calendar.md §8).
+/// (an amending notice changes earlier rows, spec calendar.md §8), and each such change is reported.
 pub async fn import_notice(
     db: &Db,
     actor: &Actor,
     now: DateTime<Utc>,
     notice: Notice,
     holidays_csv: &str,
-) -> Result<Calendar> {
+) -> Result<ImportedNotice> {
     let new_rows = parse_holidays_csv(holidays_csv).map_err(|e| DbError::Invalid(e.to_string()))?;
-    let mut rows: Vec<HolidayRow> = day_rows(db)
-        .await?
+    let stored = day_rows(db).await?;
+    let added_days = new_rows
+        .iter()
+        .filter(|new| !stored.iter().any(|old| old.date == new.date))
+        .count();
+    let (replaced, mut rows): (Vec<HolidayRow>, Vec<HolidayRow>) = stored
         .into_iter()
-        .filter(|old| !new_rows.iter().any(|new| new.date == old.date))
+        .partition(|old| new_rows.iter().any(|new| new.date == old.date));
+    let changed_days: Vec<(HolidayRow, HolidayRow)> = replaced
+        .into_iter()
+        .filter_map(|old| {
+            new_rows
+                .iter()
+                .find(|new| new.date == old.date && **new != old)
+                .map(|new| (old, new.clone()))
+        })
         .collect();
     rows.extend(new_rows.iter().cloned());
     let mut all_notices: Vec<Notice> = notices(db)
@@ -140,9 +196,19 @@ pub async fn import_notice(
     }
     all_notices.push(notice.clone());
     let params = crate::params::calendar_params(db, beijing_today()).await?;
-    let merged =
+    let calendar =
         Calendar::new(rows, all_notices, params).map_err(|e| DbError::Invalid(e.to_string()))?;
-    let summary = format!("导入节假日通知“{}”（{}行）", notice.title, new_rows.len());
+    let imported = ImportedNotice {
+        calendar,
+        added_days,
+        changed_days,
+    };
+    let summary = format!(
+        "导入节假日通知“{}”（{}行）：{}",
+        notice.title,
+        new_rows.len(),
+        imported.describe()
+    );
     store(
         db,
         actor,
@@ -152,7 +218,7 @@ pub async fn import_notice(
         &summary,
     )
     .await?;
-    Ok(merged)
+    Ok(imported)
 }
 
 async fn store(

@@ -416,7 +416,7 @@ async fn calendar(db: &Db, command: CalendarCommand) -> Result<()> {
                 url,
                 amends,
             };
-            let calendar = fazhi_db::calendar::import_notice(
+            let imported = fazhi_db::calendar::import_notice(
                 db,
                 &Actor::cli("calendar import"),
                 fazhi_core::clock::now(),
@@ -424,7 +424,7 @@ async fn calendar(db: &Db, command: CalendarCommand) -> Result<()> {
                 &text,
             )
             .await?;
-            println!("已导入，日历版本 {}", calendar.version());
+            println!("{}", imported.describe());
         }
     }
     Ok(())

@@ -810,9 +810,9 @@ async fn import_notice(
         Err(error) => Err(error),
     };
     match imported {
-        Ok(calendar) => {
-            let message = format!("已导入，日历版本更新为 {}。", calendar.version());
-            state.replace_calendar(calendar);
+        Ok(imported) => {
+            let message = imported.describe();
+            state.replace_calendar(imported.calendar);
             render_calendar_admin(&state, &staff, NoticeForm::default(), Some(message), None).await
         }
         Err(AppError::Invalid(message)) => {

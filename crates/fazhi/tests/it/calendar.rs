@@ -57,7 +57,8 @@ async fn importing_next_years_notice_makes_late_december_final() {
         .await
         .unwrap();
         let reloaded = fazhi_db::calendar::load(&db).await.unwrap();
-        assert_eq!(merged.version(), reloaded.version());
+        assert_eq!(merged.calendar.version(), reloaded.version());
+        assert_eq!((merged.added_days, merged.changed_days.len()), (3, 0));
         assert_ne!(before.version(), reloaded.version());
         let due = reloaded.due_date(date("2026-12-28"), 5).unwrap();
         assert!(!due.provisional);
@@ -119,6 +120,95 @@ async fn a_bad_notice_import_changes_nothing() {
                 count(&db, "audit_log").await
             ),
             (notices, days, audit)
+        );
+    }
+}
+
+/// spec/calendar.md §8: an amending notice arrives after its year has begun. Replaying 2020 —
+/// the original notice first, then the COVID extension — names the three changed days and moves
+/// example 3 of §10 from 02-21 to 02-25.
+#[tokio::test]
+async fn an_amending_notice_reports_the_days_it_changes() {
+    for db in support::backends().await {
+        // Put the database back to the original 2020 notice (01-31 a working Friday, 02-01 a
+        // working Saturday), as it stood before 国办发明电〔2020〕1号.
+        let original =
+            "DELETE FROM holiday_days WHERE day IN ('2020-01-31', '2020-02-01', '2020-02-02')";
+        let remove_amendment = "DELETE FROM holiday_notices WHERE amends IS NOT NULL";
+        for sql in [original, remove_amendment] {
+            let sql = match &db {
+                fazhi_db::Db::Postgres(_) => sql.replace(
+                    "('2020-01-31', '2020-02-01', '2020-02-02')",
+                    "('2020-01-31'::date, '2020-02-01'::date, '2020-02-02'::date)",
+                ),
+                fazhi_db::Db::Sqlite(_) => sql.to_string(),
+            };
+            fazhi_db::on_pool!(&db, pool => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(pool).await.map(|_| ())).unwrap();
+        }
+        let workday = "date,kind,name\n2020-02-01,workday,春节调休上班\n";
+        let notice_2020 = "国务院办公厅关于2020年部分节假日安排的通知".to_string();
+        let restore = fazhi_db::calendar::import_notice(
+            &db,
+            &Actor::cli("test"),
+            fazhi_core::clock::now(),
+            Notice {
+                year: 2020,
+                title: format!("{notice_2020}（测试重放）"),
+                amends: Some(2020),
+                ..test_notice_2027()
+            },
+            workday,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            restore
+                .calendar
+                .due_date(date("2020-01-20"), 20)
+                .unwrap()
+                .date,
+            date("2020-02-21")
+        );
+
+        let extension = "date,kind,name\n2020-01-31,holiday,春节（新冠疫情防控延长假期）\n2020-02-01,holiday,春节（新冠疫情防控延长假期）\n2020-02-02,holiday,春节（新冠疫情防控延长假期）\n";
+        let amendment = Notice {
+            year: 2020,
+            title: "国务院办公厅关于延长2020年春节假期的通知".into(),
+            doc_number: Some("国办发明电〔2020〕1号".into()),
+            issued: date("2020-01-26"),
+            url: None,
+            amends: Some(2020),
+        };
+        let imported = fazhi_db::calendar::import_notice(
+            &db,
+            &Actor::cli("test"),
+            fazhi_core::clock::now(),
+            amendment,
+            extension,
+        )
+        .await
+        .unwrap();
+        assert_eq!(imported.added_days, 2, "01-31 and 02-02 were plain days");
+        assert_eq!(
+            imported.changed_days.len(),
+            1,
+            "02-01 turns from 调休上班 into a holiday"
+        );
+        assert_eq!(imported.changed_days[0].0.date, date("2020-02-01"));
+        assert!(
+            imported
+                .describe()
+                .contains("2020-02-01 workday（春节调休上班）→ holiday"),
+            "{}",
+            imported.describe()
+        );
+        assert_eq!(
+            imported
+                .calendar
+                .due_date(date("2020-01-20"), 20)
+                .unwrap()
+                .date,
+            date("2020-02-25")
         );
     }
 }
