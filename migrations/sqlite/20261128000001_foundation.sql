@@ -40,9 +40,12 @@ CREATE TABLE user_grants (
     id           INTEGER PRIMARY KEY,
     user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     role         TEXT    NOT NULL,
+    scope_kind   TEXT    NOT NULL CHECK (scope_kind IN ('platform','agency','division')),
     agency_id    INTEGER REFERENCES agencies(id),
     division_id  INTEGER REFERENCES divisions(id),
-    CHECK ((agency_id IS NULL) <> (division_id IS NULL))
+    CHECK ((scope_kind = 'platform' AND agency_id IS NULL AND division_id IS NULL)
+        OR (scope_kind = 'agency' AND agency_id IS NOT NULL AND division_id IS NULL)
+        OR (scope_kind = 'division' AND division_id IS NOT NULL AND agency_id IS NULL))
 );
 CREATE INDEX user_grants_user ON user_grants(user_id);
 

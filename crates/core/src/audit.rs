@@ -108,6 +108,12 @@ impl Default for ChainVerifier {
 }
 
 impl ChainVerifier {
+    /// The hash of the last entry checked: record it outside the database, and a later
+    /// verification can prove that no entry was cut off the end of the log.
+    pub fn head(&self) -> &str {
+        &self.expected_prev
+    }
+
     pub fn check(&mut self, entry: &StoredEntry) -> Result<(), ChainBreak> {
         if entry.prev_hash != self.expected_prev {
             return Err(ChainBreak::WrongPrevious { id: entry.id });

@@ -13,6 +13,11 @@ pub fn canonical(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
+/// Today's civil date in China Standard Time (spec/README.md §2.3: dates are derived in UTC+8).
+pub fn beijing_today() -> chrono::NaiveDate {
+    (Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
 /// A timestamp as Chinese offices read it: Beijing time (UTC+8), to the minute or second.
 pub fn beijing(at: &DateTime<Utc>, with_seconds: bool) -> String {
     let Some(offset) = chrono::FixedOffset::east_opt(8 * 3600) else {

@@ -316,6 +316,9 @@ impl Action {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Scope {
+    /// The whole platform, including platform-wide things (divisions, agencies, the calendar).
+    /// Only this scope covers [`Target::Global`]; no division grant does, however high.
+    Platform,
     /// Exactly one agency.
     Agency { agency_id: i64 },
     /// Every agency in a division and all divisions below it (materialised path prefix).
@@ -331,8 +334,7 @@ pub struct Grant {
 /// What is being accessed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// Platform-wide things (divisions, agencies, the calendar): only a grant scoped to the
-    /// whole platform (a division path at the top of the tree) covers them.
+    /// Platform-wide things (divisions, agencies, the calendar).
     Global,
     /// A record owned by an agency located in a division.
     Owned {
@@ -344,8 +346,8 @@ pub enum Target {
 impl Scope {
     pub fn covers(&self, target: &Target) -> bool {
         match (self, target) {
-            (Scope::Division { path }, Target::Global) => is_top_level_path(path),
-            (Scope::Agency { .. }, Target::Global) => false,
+            (Scope::Platform, _) => true,
+            (Scope::Agency { .. } | Scope::Division { .. }, Target::Global) => false,
             (
                 Scope::Agency { agency_id },
                 Target::Owned {
@@ -357,11 +359,19 @@ impl Scope {
             }
         }
     }
-}
 
-/// A path that names a province (one code) or the root `/` covers the whole platform.
-fn is_top_level_path(path: &str) -> bool {
-    path == "/" || path.matches('/').count() == 2
+    /// Whether everything this scope covers is also covered by `outer`.
+    fn within(&self, outer: &Scope, own_target: &Target) -> bool {
+        match (self, outer) {
+            (_, Scope::Platform) => true,
+            (Scope::Platform, _) => false,
+            (Scope::Agency { .. }, _) => outer.covers(own_target),
+            (Scope::Division { path }, Scope::Division { path: outer_path }) => {
+                path.starts_with(outer_path.as_str())
+            }
+            (Scope::Division { .. }, Scope::Agency { .. }) => false,
+        }
+    }
 }
 
 /// The one permission check: may a holder of `grants` do `action` on `target`?
@@ -381,19 +391,29 @@ pub fn scopes_allowing(grants: &[Grant], action: Action) -> Vec<Scope> {
 }
 
 /// May the holder of `actor_grants` give `new_grant` to someone? Only where the actor manages
-/// users for the whole of the new scope, and only a platform-wide administrator can make
-/// another system administrator.
-pub fn may_assign(actor_grants: &[Grant], new_grant: &Grant, new_scope_target: &Target) -> bool {
-    if new_grant.role == Role::SystemAdmin {
+/// users for the whole of the new scope (`scope_target` is the agency of an agency scope), and
+/// only a platform administrator can give a system-administrator role or a platform scope.
+pub fn may_assign(actor_grants: &[Grant], new_grant: &Grant, scope_target: &Target) -> bool {
+    if new_grant.role == Role::SystemAdmin || new_grant.scope == Scope::Platform {
         return authorize(actor_grants, Action::ManageOrg, &Target::Global);
     }
-    match &new_grant.scope {
-        Scope::Agency { .. } => authorize(actor_grants, Action::ManageUsers, new_scope_target),
-        Scope::Division { path } => actor_grants.iter().any(|grant| {
-            grant.role.allows(Action::ManageUsers)
-                && matches!(&grant.scope, Scope::Division { path: own } if path.starts_with(own.as_str()))
-        }),
-    }
+    actor_grants.iter().any(|grant| {
+        grant.role.allows(Action::ManageUsers) && new_grant.scope.within(&grant.scope, scope_target)
+    })
+}
+
+/// May the holder of `actor_grants` change another account (password, disabling, roles)?
+/// The actor must manage users where the account lives **and** be able to give every grant
+/// the account holds: nobody takes over an account more powerful than their own.
+pub fn may_manage_account(
+    actor_grants: &[Grant],
+    account: &Target,
+    account_grants: &[(Grant, Target)],
+) -> bool {
+    authorize(actor_grants, Action::ManageUsers, account)
+        && account_grants
+            .iter()
+            .all(|(grant, scope_target)| may_assign(actor_grants, grant, scope_target))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -518,25 +538,31 @@ mod tests {
     }
 
     #[test]
-    fn global_targets_need_a_platform_wide_scope() {
+    fn global_targets_need_the_platform_scope() {
         let city_admin = [grant(Role::SystemAdmin, division(MEIZHOU))];
         let province_admin = [grant(Role::SystemAdmin, division("/440000/"))];
+        let platform_admin = [grant(Role::SystemAdmin, Scope::Platform)];
         assert!(!authorize(
             &city_admin,
             Action::ManageCalendar,
             &Target::Global
         ));
+        assert!(
+            !authorize(&province_admin, Action::ManageCalendar, &Target::Global),
+            "a province is not the platform"
+        );
         assert!(authorize(
-            &province_admin,
+            &platform_admin,
             Action::ManageCalendar,
             &Target::Global
         ));
+        assert!(authorize(&platform_admin, Action::Draft, &owned(9, DABU)));
     }
 
     #[test]
     fn only_platform_admins_create_system_admins() {
         let county_admin = [grant(Role::AgencyAdmin, division(MEIJIANG))];
-        let root_admin = [grant(Role::SystemAdmin, division("/"))];
+        let root_admin = [grant(Role::SystemAdmin, Scope::Platform)];
         let new_admin = grant(Role::SystemAdmin, division(MEIJIANG));
         let target = owned(7, MEIJIANG);
         assert!(!may_assign(&county_admin, &new_admin, &target));
@@ -556,5 +582,71 @@ mod tests {
             &other_county_agency,
             &owned(9, DABU)
         ));
+    }
+
+    #[test]
+    fn nobody_takes_over_an_account_more_powerful_than_their_own() {
+        let city_office_admin = [grant(Role::AgencyAdmin, Scope::Agency { agency_id: 2 })];
+        let office = owned(2, MEIZHOU);
+        let clerk = [(
+            grant(Role::Clerk, Scope::Agency { agency_id: 2 }),
+            office.clone(),
+        )];
+        let platform_admin = [(grant(Role::SystemAdmin, Scope::Platform), Target::Global)];
+        let city_leader = [(grant(Role::Leader, division(MEIZHOU)), office.clone())];
+        assert!(may_manage_account(&city_office_admin, &office, &clerk));
+        assert!(!may_manage_account(
+            &city_office_admin,
+            &office,
+            &platform_admin
+        ));
+        assert!(!may_manage_account(
+            &city_office_admin,
+            &office,
+            &city_leader
+        ));
+        let city_admin = [grant(Role::AgencyAdmin, division(MEIZHOU))];
+        assert!(may_manage_account(&city_admin, &office, &city_leader));
+        assert!(!may_manage_account(&city_admin, &office, &platform_admin));
+    }
+
+    /// role × action × scope on a fixed set of targets: the full table of `authorize`.
+    #[test]
+    fn role_action_scope_matrix() {
+        let meijiang_office = owned(7, MEIJIANG);
+        let dabu_office = owned(9, DABU);
+        let city_office = owned(2, MEIZHOU);
+        let scopes = [
+            ("platform", Scope::Platform),
+            ("meijiang", division(MEIJIANG)),
+            ("agency7", Scope::Agency { agency_id: 7 }),
+        ];
+        let targets = [
+            ("global", Target::Global),
+            ("meijiang", meijiang_office),
+            ("dabu", dabu_office),
+            ("city", city_office),
+        ];
+        // Which (scope, target) pairs a scope covers, whatever the role.
+        let covered = |scope: &str, target: &str| match scope {
+            "platform" => true,
+            "meijiang" | "agency7" => target == "meijiang",
+            _ => false,
+        };
+        for role in Role::ALL {
+            for action in Action::ALL {
+                for (scope_name, scope) in &scopes {
+                    for (target_name, target) in &targets {
+                        let expected = role.allows(action) && covered(scope_name, target_name);
+                        let grants = [grant(role, scope.clone())];
+                        assert_eq!(
+                            authorize(&grants, action, target),
+                            expected,
+                            "{role:?} {action:?} {scope_name} on {target_name}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

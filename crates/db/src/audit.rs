@@ -100,6 +100,11 @@ pub struct AuditRow {
 }
 
 impl AuditRow {
+    /// The first 12 hex digits of the hash, for display (whole value if shorter).
+    pub fn short_hash(&self) -> &str {
+        self.hash.get(..12).unwrap_or(&self.hash)
+    }
+
     fn into_stored(self) -> StoredEntry {
         StoredEntry {
             id: self.id,
@@ -127,6 +132,8 @@ const SELECT_AUDIT: &str = "SELECT id, at, actor_user_id, actor, action, entity_
 pub enum Verification {
     Intact {
         entries: u64,
+        /// Hash of the newest entry.
+        head: String,
     },
     Broken {
         entries_checked: u64,
@@ -158,6 +165,7 @@ pub async fn verify(db: &Db) -> Result<Verification> {
     }
     Ok(Verification::Intact {
         entries: verifier.checked,
+        head: verifier.head().to_string(),
     })
 }
 

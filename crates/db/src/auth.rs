@@ -80,11 +80,22 @@ pub async fn delete_session(db: &Db, token: &str) -> Result<()> {
     Ok(())
 }
 
+/// Removes expired sessions and login-failure counters that no longer matter (older than a day
+/// and not locked), so neither table grows without bound.
 pub async fn purge_expired_sessions(db: &Db, now: DateTime<Utc>) -> Result<u64> {
-    let done = on_pool!(db, pool => {
+    let sessions = on_pool!(db, pool => {
         sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(pool).await.map(|r| r.rows_affected())
     })?;
-    Ok(done)
+    let day_ago = now - Duration::days(1);
+    on_pool!(db, pool => {
+        sqlx::query("DELETE FROM login_throttle WHERE last_failure_at < $1 AND (locked_until IS NULL OR locked_until < $2)")
+            .bind(day_ago)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(sessions)
 }
 
 /// Lockout rule for repeated failed logins (project rule, configurable).
@@ -115,13 +126,24 @@ pub async fn is_locked(db: &Db, username: &str, now: DateTime<Utc>) -> Result<bo
     Ok(locked_until.flatten().is_some_and(|until| until > now))
 }
 
-/// Counts a failure; returns true when this failure locks the name.
+/// Counts a failure; returns true when this failure locks the name. `account_exists` only
+/// decides how the lockout is audited: a name that is no account may be a mistyped password,
+/// so the permanent log keeps a digest of it, never the text.
 pub async fn record_login_failure(
     db: &Db,
     username: &str,
+    account_exists: bool,
     now: DateTime<Utc>,
     policy: LockoutPolicy,
 ) -> Result<bool> {
+    let logged_name = if account_exists {
+        username.to_string()
+    } else {
+        format!(
+            "未知用户名#{}",
+            &fazhi_core::auth::secret_digest(username)[..12]
+        )
+    };
     let mut tx = db.begin().await?;
     let failures: i64 = on_tx!(&mut tx, conn => {
         sqlx::query_scalar(
@@ -153,9 +175,9 @@ pub async fn record_login_failure(
             Change::<(), ()> {
                 action: "login.lockout",
                 entity_type: "login",
-                entity_id: username.to_string(),
+                entity_id: logged_name.clone(),
                 summary: format!(
-                    "用户名“{username}”连续{}次登录失败，锁定{}分钟",
+                    "{logged_name}连续{}次登录失败，锁定{}分钟",
                     policy.max_failures,
                     policy.lock_for.num_minutes()
                 ),

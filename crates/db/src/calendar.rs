@@ -2,14 +2,9 @@
 
 use crate::audit::{self, Change};
 use crate::{Actor, Db, DbError, Result, on_pool, on_tx};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use fazhi_core::calendar::{Calendar, DayKind, HolidayRow, Notice, parse_holidays_csv};
 use serde::Serialize;
-
-/// Today in China Standard Time (spec/README.md §2.3: dates are derived in UTC+8).
-fn beijing_today() -> NaiveDate {
-    (Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct NoticeRow {
@@ -79,7 +74,7 @@ async fn day_rows(db: &Db) -> Result<Vec<HolidayRow>> {
 
 /// The calendar in force: what the database holds, validated, with the parameters in force today.
 pub async fn load(db: &Db) -> Result<Calendar> {
-    let params = crate::params::calendar_params(db, beijing_today()).await?;
+    let params = crate::params::calendar_params(db, fazhi_core::clock::beijing_today()).await?;
     let rows = day_rows(db).await?;
     let notices = notices(db)
         .await?
@@ -108,6 +103,7 @@ pub async fn seed_builtin_if_empty(db: &Db) -> Result<()> {
         fazhi_core::clock::now(),
         builtin.notices(),
         builtin.rows(),
+        &[],
         "载入程序内置的节假日数据",
     )
     .await
@@ -168,6 +164,7 @@ pub async fn import_notice(
     holidays_csv: &str,
 ) -> Result<ImportedNotice> {
     let new_rows = parse_holidays_csv(holidays_csv).map_err(|e| DbError::Invalid(e.to_string()))?;
+    check_rows_within_notice_year(&notice, &new_rows)?;
     let stored = day_rows(db).await?;
     let added_days = new_rows
         .iter()
@@ -195,7 +192,7 @@ pub async fn import_notice(
         return Err(DbError::Invalid(format!("通知“{}”已导入", notice.title)));
     }
     all_notices.push(notice.clone());
-    let params = crate::params::calendar_params(db, beijing_today()).await?;
+    let params = crate::params::calendar_params(db, fazhi_core::clock::beijing_today()).await?;
     let calendar =
         Calendar::new(rows, all_notices, params).map_err(|e| DbError::Invalid(e.to_string()))?;
     let imported = ImportedNotice {
@@ -209,16 +206,42 @@ pub async fn import_notice(
         new_rows.len(),
         imported.describe()
     );
+    let replaced: Vec<HolidayRow> = imported
+        .changed_days
+        .iter()
+        .map(|(before, _)| before.clone())
+        .collect();
     store(
         db,
         actor,
         now,
         std::slice::from_ref(&notice),
         &new_rows,
+        &replaced,
         &summary,
     )
     .await?;
     Ok(imported)
+}
+
+/// A notice governs its own year and may fix days at the end of the year before (spec/calendar.md
+/// §9: 2022-12-31 belongs to 元旦 2023). Rows outside that window would silently rewrite other
+/// years' deadlines, so they are refused.
+fn check_rows_within_notice_year(notice: &Notice, rows: &[HolidayRow]) -> Result<()> {
+    let year = notice.amends.unwrap_or(notice.year);
+    for (index, row) in rows.iter().enumerate() {
+        let inside =
+            row.date.year() == year || (row.date.year() == year - 1 && row.date.month() == 12);
+        if !inside {
+            return Err(DbError::Invalid(format!(
+                "第{}行：日期{}不在{year}年通知的范围内（{}年12月至{year}年12月）",
+                index + 2,
+                row.date,
+                year - 1
+            )));
+        }
+    }
+    Ok(())
 }
 
 async fn store(
@@ -227,6 +250,7 @@ async fn store(
     now: DateTime<Utc>,
     notices: &[Notice],
     rows: &[HolidayRow],
+    replaced: &[HolidayRow],
     summary: &str,
 ) -> Result<()> {
     let mut tx = db.begin().await?;
@@ -264,7 +288,7 @@ async fn store(
         &mut tx,
         actor,
         now,
-        Change::<(), _> {
+        Change {
             action: "calendar.import",
             entity_type: "calendar",
             entity_id: notices
@@ -273,7 +297,7 @@ async fn store(
                 .collect::<Vec<_>>()
                 .join(","),
             summary: summary.to_string(),
-            before: None,
+            before: Some(&serde_json::json!({ "replaced_rows": replaced })),
             after: Some(&serde_json::json!({ "notices": notices, "rows": rows })),
         },
     )

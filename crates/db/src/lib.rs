@@ -103,13 +103,13 @@ impl Db {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Self::connect_postgres(url).await
         } else {
-            Err(DbError::BadUrl(url.to_string()))
+            Err(DbError::BadUrl(redact_password(url)))
         }
     }
 
     async fn connect_sqlite(url: &str) -> Result<Db> {
         let options = SqliteConnectOptions::from_str(url)
-            .map_err(|e| DbError::BadUrl(format!("{url}: {e}")))?
+            .map_err(|e| DbError::BadUrl(format!("{}: {e}", redact_password(url))))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .foreign_keys(true)
@@ -256,6 +256,20 @@ impl Page {
     }
 }
 
+/// A database URL fit for messages and logs: `postgres://user:secret@host` → `postgres://user:***@host`.
+pub fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((credentials, host)) = rest.split_once('@') else {
+        return url.to_string();
+    };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 pub fn like_escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
@@ -284,6 +298,9 @@ pub fn push_scope_filter<DB>(
     query.push(" AND (1 = 0");
     for scope in scopes {
         match scope {
+            fazhi_core::org::Scope::Platform => {
+                query.push(" OR 1 = 1");
+            }
             fazhi_core::org::Scope::Agency { agency_id } => {
                 query
                     .push(format!(" OR {agency_column} = "))
@@ -298,4 +315,25 @@ pub fn push_scope_filter<DB>(
         }
     }
     query.push(")");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_password;
+
+    #[test]
+    fn passwords_never_appear_in_messages() {
+        assert_eq!(
+            redact_password("postgres://fz:s3cret@db/fazhi"),
+            "postgres://fz:***@db/fazhi"
+        );
+        assert_eq!(
+            redact_password("postgres://fz@db/fazhi"),
+            "postgres://fz@db/fazhi"
+        );
+        assert_eq!(
+            redact_password("sqlite://data/fazhi.db"),
+            "sqlite://data/fazhi.db"
+        );
+    }
 }

@@ -598,6 +598,9 @@ async fn check_agency_references(db: &Db, rows: &[AgencyInput]) -> Result<(), Im
         if division_by_code(db, &row.division_code).await?.is_none() {
             errors.push(row.line, format!("所属区划“{}”不存在", row.division_code));
         }
+        if row.parent_code.as_deref() == Some(row.code.as_str()) {
+            errors.push(row.line, "机构不能以自己为上级".into());
+        }
         if let Some(parent) = &row.parent_code {
             let known = earlier.contains_key(parent.as_str())
                 || agency_by_code(db, parent).await?.is_some();

@@ -42,6 +42,7 @@ pub struct GrantRow {
     pub id: i64,
     pub user_id: i64,
     pub role: String,
+    pub scope_kind: String,
     pub agency_id: Option<i64>,
     pub division_id: Option<i64>,
     pub scope_name: String,
@@ -51,10 +52,15 @@ pub struct GrantRow {
 impl GrantRow {
     pub fn to_grant(&self) -> Option<Grant> {
         let role = Role::parse(&self.role)?;
-        let scope = match (self.agency_id, &self.division_path) {
-            (Some(agency_id), _) => Scope::Agency { agency_id },
-            (None, Some(path)) => Scope::Division { path: path.clone() },
-            (None, None) => return None,
+        let scope = match (
+            self.scope_kind.as_str(),
+            self.agency_id,
+            &self.division_path,
+        ) {
+            ("platform", _, _) => Scope::Platform,
+            ("agency", Some(agency_id), _) => Scope::Agency { agency_id },
+            ("division", None, Some(path)) => Scope::Division { path: path.clone() },
+            _ => return None,
         };
         Some(Grant { role, scope })
     }
@@ -64,9 +70,10 @@ impl GrantRow {
     }
 }
 
-/// A grant to create: a role over an agency or a division subtree, named by code.
+/// A grant to create: a role over the platform, an agency or a division subtree (named by code).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum NewScope {
+    Platform,
     Agency(String),
     Division(String),
 }
@@ -177,26 +184,49 @@ async fn agency_id_by_code(tx: &mut Tx, code: &str) -> Result<i64> {
 }
 
 async fn insert_grant(tx: &mut Tx, user_id: i64, grant: &NewGrant) -> Result<()> {
-    let (agency_id, division_id) = match &grant.scope {
-        NewScope::Agency(code) => (Some(agency_id_by_code(tx, code).await?), None),
+    let (scope_kind, agency_id, division_id) = match &grant.scope {
+        NewScope::Platform => ("platform", None, None),
+        NewScope::Agency(code) => ("agency", Some(agency_id_by_code(tx, code).await?), None),
         NewScope::Division(code) => {
             let id: Option<i64> = on_tx!(&mut *tx, conn => {
                 sqlx::query_scalar("SELECT id FROM divisions WHERE code = $1").bind(code).fetch_optional(&mut *conn).await
             })?;
             (
+                "division",
                 None,
                 Some(id.ok_or_else(|| DbError::Invalid(format!("区划“{code}”不存在")))?),
             )
         }
     };
+    let existing: i64 = on_tx!(&mut *tx, conn => {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM user_grants WHERE user_id = $1 AND role = $2 AND scope_kind = $3 \
+             AND COALESCE(agency_id, 0) = COALESCE($4, 0) AND COALESCE(division_id, 0) = COALESCE($5, 0)",
+        )
+        .bind(user_id)
+        .bind(grant.role.as_str())
+        .bind(scope_kind)
+        .bind(agency_id)
+        .bind(division_id)
+        .fetch_one(&mut *conn)
+        .await
+    })?;
+    if existing > 0 {
+        return Err(DbError::Invalid(format!(
+            "该用户已有此范围内的“{}”角色",
+            grant.role.zh()
+        )));
+    }
     on_tx!(tx, conn => {
-        sqlx::query("INSERT INTO user_grants (user_id, role, agency_id, division_id) VALUES ($1, $2, $3, $4)")
+        sqlx::query("INSERT INTO user_grants (user_id, role, scope_kind, agency_id, division_id) VALUES ($1, $2, $3, $4, $5)")
             .bind(user_id)
             .bind(grant.role.as_str())
+            .bind(scope_kind)
             .bind(agency_id)
             .bind(division_id)
             .execute(&mut *conn)
-            .await.map(|done| done.rows_affected())
+            .await
+            .map(|done| done.rows_affected())
     })?;
     Ok(())
 }
@@ -223,8 +253,8 @@ pub async fn login_record(db: &Db, username: &str) -> Result<Option<(i64, String
     .map_err(Into::into)
 }
 
-const SELECT_GRANT: &str = "SELECT g.id, g.user_id, g.role, g.agency_id, g.division_id, \
-     COALESCE(a.name, d.name) AS scope_name, d.path AS division_path \
+const SELECT_GRANT: &str = "SELECT g.id, g.user_id, g.role, g.scope_kind, g.agency_id, g.division_id, \
+     COALESCE(a.name, d.name, '全平台') AS scope_name, d.path AS division_path \
      FROM user_grants g LEFT JOIN agencies a ON a.id = g.agency_id \
      LEFT JOIN divisions d ON d.id = g.division_id";
 

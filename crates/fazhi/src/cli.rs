@@ -71,8 +71,11 @@ pub enum UserCommand {
         #[arg(long)]
         role: String,
         /// Grant the role over this division and below instead of the user's agency only.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "platform")]
         division: Option<String>,
+        /// Grant the role over the whole platform (for a 系统管理员).
+        #[arg(long)]
+        platform: bool,
         /// Read the password from standard input instead of --password.
         #[arg(long)]
         password_stdin: bool,
@@ -238,15 +241,17 @@ async fn user(db: &Db, command: UserCommand) -> Result<()> {
             agency,
             role,
             division,
+            platform,
             password_stdin,
             password,
         } => {
             let role = Role::parse(&role).ok_or_else(|| {
                 anyhow!("角色“{role}”无效，应为 system_admin/agency_admin/clerk/reviewer/leader")
             })?;
-            let scope = match division {
-                Some(code) => NewScope::Division(code),
-                None => NewScope::Agency(agency.clone()),
+            let scope = match (platform, division) {
+                (true, _) => NewScope::Platform,
+                (false, Some(code)) => NewScope::Division(code),
+                (false, None) => NewScope::Agency(agency.clone()),
             };
             let new = NewUser {
                 username,
@@ -259,13 +264,19 @@ async fn user(db: &Db, command: UserCommand) -> Result<()> {
             println!("已创建用户 {}（编号 {id}）", new.username);
         }
         UserCommand::List => {
-            let (users, _) = fazhi_db::users::list_users(db, None, None, Page::new(1, 500)).await?;
-            for user in users {
-                let state = if user.disabled { "停用" } else { "正常" };
-                println!(
-                    "{}\t{}\t{}\t{}",
-                    user.username, user.display_name, user.agency_name, state
-                );
+            for number in 1.. {
+                let (users, _) =
+                    fazhi_db::users::list_users(db, None, None, Page::new(number, 500)).await?;
+                if users.is_empty() {
+                    break;
+                }
+                for user in users {
+                    let state = if user.disabled { "停用" } else { "正常" };
+                    println!(
+                        "{}\t{}\t{}\t{}",
+                        user.username, user.display_name, user.agency_name, state
+                    );
+                }
             }
         }
         UserCommand::SetPassword {
@@ -432,8 +443,8 @@ async fn calendar(db: &Db, command: CalendarCommand) -> Result<()> {
 
 async fn audit_verify(db: &Db) -> Result<()> {
     match fazhi_db::audit::verify(db).await? {
-        fazhi_db::audit::Verification::Intact { entries } => {
-            println!("OK：审计链完整，共 {entries} 条");
+        fazhi_db::audit::Verification::Intact { entries, head } => {
+            println!("OK：审计链完整，共 {entries} 条，最新记录哈希 {head}");
             Ok(())
         }
         fazhi_db::audit::Verification::Broken { at, .. } => {

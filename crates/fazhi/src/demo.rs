@@ -13,13 +13,19 @@ pub const DEMO_AGENCIES: &str = include_str!("../../../data/demo/agencies.csv");
 /// The password of every demo account (demo data only; printed at start-up).
 pub const DEMO_PASSWORD: &str = "fazhi-demo-2026";
 
+/// Where a demo user's one grant applies.
+pub enum DemoScope {
+    Platform,
+    OwnAgency,
+    Division(&'static str),
+}
+
 pub struct DemoUser {
     pub username: &'static str,
     pub display_name: &'static str,
     pub agency_code: &'static str,
     pub role: Role,
-    /// `Some(division code)` for a division-subtree grant, `None` for the own agency only.
-    pub division: Option<&'static str>,
+    pub scope: DemoScope,
 }
 
 pub const DEMO_USERS: &[DemoUser] = &[
@@ -28,49 +34,49 @@ pub const DEMO_USERS: &[DemoUser] = &[
         display_name: "系统管理员（演示）",
         agency_code: "G441400-002",
         role: Role::SystemAdmin,
-        division: Some("440000"),
+        scope: DemoScope::Platform,
     },
     DemoUser {
         username: "sfj.admin",
         display_name: "市司法局单位管理员（演示）",
         agency_code: "G441400-009",
         role: Role::AgencyAdmin,
-        division: None,
+        scope: DemoScope::OwnAgency,
     },
     DemoUser {
         username: "fb.clerk",
         display_name: "市府办经办人（演示）",
         agency_code: "G441400-002",
         role: Role::Clerk,
-        division: None,
+        scope: DemoScope::OwnAgency,
     },
     DemoUser {
         username: "fb.reviewer",
         display_name: "市府办审核人（演示）",
         agency_code: "G441400-002",
         role: Role::Reviewer,
-        division: None,
+        scope: DemoScope::OwnAgency,
     },
     DemoUser {
         username: "leader",
         display_name: "市政府领导（演示，只读）",
         agency_code: "G441400-001",
         role: Role::Leader,
-        division: Some("441400"),
+        scope: DemoScope::Division("441400"),
     },
     DemoUser {
         username: "mj.admin",
         display_name: "梅江区单位管理员（演示）",
         agency_code: "G441402-002",
         role: Role::AgencyAdmin,
-        division: Some("441402"),
+        scope: DemoScope::Division("441402"),
     },
     DemoUser {
         username: "mj.clerk",
         display_name: "梅江区经办人（演示）",
         agency_code: "G441402-002",
         role: Role::Clerk,
-        division: Some("441402"),
+        scope: DemoScope::Division("441402"),
     },
 ];
 
@@ -89,9 +95,10 @@ pub async fn load(db: &Db) -> Result<usize> {
         {
             continue;
         }
-        let scope = match user.division {
-            Some(code) => NewScope::Division(code.to_string()),
-            None => NewScope::Agency(user.agency_code.to_string()),
+        let scope = match user.scope {
+            DemoScope::Platform => NewScope::Platform,
+            DemoScope::OwnAgency => NewScope::Agency(user.agency_code.to_string()),
+            DemoScope::Division(code) => NewScope::Division(code.to_string()),
         };
         let new = NewUser {
             username: user.username.to_string(),

@@ -12,7 +12,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use fazhi_core::calendar::Notice;
-use fazhi_core::org::{Action, Grant, Role, Scope, Target, may_assign, scopes_allowing};
+use fazhi_core::org::{
+    Action, Grant, Role, Scope, Target, may_assign, may_manage_account, scopes_allowing,
+};
 use fazhi_db::Page;
 use fazhi_db::audit::{AuditFilter, AuditRow, Verification};
 use fazhi_db::org::{AgencyRow, DivisionRow};
@@ -66,14 +68,9 @@ impl Pager {
 
 /// The warning of [`calendar_warning`] for today and the calendar in force.
 async fn current_calendar_warning(state: &AppState) -> Result<Option<String>, AppError> {
-    let today = beijing_today();
+    let today = fazhi_core::clock::beijing_today();
     let alert_from = fazhi_db::params::next_year_alert_from(&state.db, today).await?;
     Ok(calendar_warning(&state.calendar(), today, alert_from))
-}
-
-/// Today in China Standard Time (spec/README.md §2.3).
-fn beijing_today() -> NaiveDate {
-    (Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
 fn page_of(number: Option<u32>) -> Page {
@@ -267,6 +264,8 @@ async fn users_page(
 #[template(path = "user_new.html")]
 struct NewUserPage {
     layout: Layout,
+    /// Platform administrators may also give platform-wide grants.
+    may_grant_platform: bool,
     agencies: Vec<AgencyRow>,
     roles: Vec<(&'static str, &'static str)>,
     form: NewUserForm,
@@ -317,6 +316,7 @@ async fn new_user_page(State(state): State<AppState>, staff: Staff) -> Result<Re
         ..NewUserForm::default()
     };
     html(NewUserPage {
+        may_grant_platform: staff.may(Action::ManageOrg, &Target::Global),
         layout: Layout::new("新建用户", "/admin/users", Some(&staff)),
         agencies: manageable_agencies(&state, &staff).await?,
         roles: assignable_roles(&staff),
@@ -334,6 +334,7 @@ fn grant_for(
 ) -> Result<(NewGrant, Grant), AppError> {
     let role = Role::parse(role).ok_or_else(|| AppError::Invalid("请选择角色".into()))?;
     let (new_scope, scope) = match scope {
+        "platform" => (NewScope::Platform, Scope::Platform),
         "agency" => (
             NewScope::Agency(agency.code.clone()),
             Scope::Agency {
@@ -389,6 +390,7 @@ async fn create_user(
         Ok(id) => Ok(Redirect::to(&format!("/admin/users/{id}")).into_response()),
         Err(AppError::Invalid(message)) => {
             let mut response = html(NewUserPage {
+                may_grant_platform: staff.may(Action::ManageOrg, &Target::Global),
                 layout: Layout::new("新建用户", "/admin/users", Some(&staff)),
                 agencies: manageable_agencies(&state, &staff).await?,
                 roles: assignable_roles(&staff),
@@ -409,6 +411,7 @@ async fn create_user(
 #[template(path = "user.html")]
 struct UserPage {
     layout: Layout,
+    may_grant_platform: bool,
     user: UserRow,
     grants: Vec<GrantRow>,
     roles: Vec<(&'static str, &'static str)>,
@@ -421,6 +424,39 @@ async fn managed_user(state: &AppState, staff: &Staff, id: i64) -> Result<UserRo
         .await?
         .ok_or(AppError::NotFound)?;
     staff.require(Action::ManageUsers, &user.target())?;
+    Ok(user)
+}
+
+/// A stored grant with the target its scope is judged on (the agency of an agency grant).
+async fn grant_with_target(state: &AppState, row: &GrantRow) -> Result<(Grant, Target), AppError> {
+    let grant = row.to_grant().ok_or(AppError::NotFound)?;
+    let target = match row.agency_id {
+        Some(agency_id) => fazhi_db::org::agency_by_id(&state.db, agency_id)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .target(),
+        None => Target::Global,
+    };
+    Ok((grant, target))
+}
+
+/// The user, after checking that `staff` may change the account: manage users where it lives,
+/// be able to give every grant it holds (no taking over a stronger account), and not be the
+/// account itself (nobody widens or unlocks their own rights).
+async fn changeable_user(state: &AppState, staff: &Staff, id: i64) -> Result<UserRow, AppError> {
+    let user = managed_user(state, staff, id).await?;
+    if id == staff.user.id {
+        return Err(AppError::Invalid(
+            "不能在此修改自己的账号、角色或状态，请由其他管理员办理".into(),
+        ));
+    }
+    let mut held = Vec::new();
+    for row in fazhi_db::users::grants_of(&state.db, id).await? {
+        held.push(grant_with_target(state, &row).await?);
+    }
+    if !may_manage_account(&staff.grants, &user.target(), &held) {
+        return Err(AppError::Forbidden);
+    }
     Ok(user)
 }
 
@@ -446,6 +482,7 @@ async fn user_page(
         _ => "已保存。",
     });
     html(UserPage {
+        may_grant_platform: staff.may(Action::ManageOrg, &Target::Global),
         layout: Layout::new(
             &format!("用户：{}", user.display_name),
             "/admin/users",
@@ -470,7 +507,7 @@ async fn add_grant(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<GrantForm>,
 ) -> Result<Response, AppError> {
-    let user = managed_user(&state, &staff, id).await?;
+    let user = changeable_user(&state, &staff, id).await?;
     let agency = fazhi_db::org::agency_by_id(&state.db, user.agency_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -495,20 +532,13 @@ async fn remove_grant(
     Path((id, grant_id)): Path<(i64, i64)>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    let user = managed_user(&state, &staff, id).await?;
+    changeable_user(&state, &staff, id).await?;
     let grant = fazhi_db::users::grant_by_id(&state.db, grant_id)
         .await?
         .filter(|g| g.user_id == id)
         .ok_or(AppError::NotFound)?;
     // Removing a grant needs the same power as giving it, judged on the grant's own scope.
-    let existing = grant.to_grant().ok_or(AppError::NotFound)?;
-    let scope_target = match grant.agency_id {
-        Some(agency_id) => fazhi_db::org::agency_by_id(&state.db, agency_id)
-            .await?
-            .ok_or(AppError::NotFound)?
-            .target(),
-        None => user.target(),
-    };
+    let (existing, scope_target) = grant_with_target(&state, &grant).await?;
     if !may_assign(&staff.grants, &existing, &scope_target) {
         return Err(AppError::Forbidden);
     }
@@ -528,10 +558,7 @@ async fn set_disabled(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<DisabledForm>,
 ) -> Result<Response, AppError> {
-    managed_user(&state, &staff, id).await?;
-    if id == staff.user.id {
-        return Err(AppError::Invalid("不能停用自己的账号".into()));
-    }
+    changeable_user(&state, &staff, id).await?;
     let disabled = form.disabled == "true";
     fazhi_db::users::set_disabled(
         &state.db,
@@ -556,7 +583,7 @@ async fn set_password(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<Response, AppError> {
-    managed_user(&state, &staff, id).await?;
+    changeable_user(&state, &staff, id).await?;
     fazhi_db::users::set_password(
         &state.db,
         &staff.actor(),
@@ -666,13 +693,14 @@ struct AuditVerifyPage {
     layout: Layout,
     intact: bool,
     entries: u64,
-    problem: String,
+    /// The head hash when intact, the description of the break otherwise.
+    detail: String,
 }
 
 async fn audit_verify(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
     staff.require(Action::ViewAudit, &Target::Global)?;
-    let (intact, entries, problem) = match fazhi_db::audit::verify(&state.db).await? {
-        Verification::Intact { entries } => (true, entries, String::new()),
+    let (intact, entries, detail) = match fazhi_db::audit::verify(&state.db).await? {
+        Verification::Intact { entries, head } => (true, entries, head),
         Verification::Broken {
             entries_checked,
             at,
@@ -682,7 +710,7 @@ async fn audit_verify(State(state): State<AppState>, staff: Staff) -> Result<Res
         layout: Layout::new("审计链校验", "/admin/audit", Some(&staff)),
         intact,
         entries,
-        problem,
+        detail,
     })
 }
 

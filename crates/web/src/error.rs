@@ -48,7 +48,7 @@ impl From<DbError> for AppError {
         match error {
             DbError::Invalid(message) => AppError::Invalid(message),
             DbError::NotFound => AppError::NotFound,
-            DbError::Duplicate(what) => AppError::Invalid(format!("记录已存在（{what}）")),
+            DbError::Duplicate(_) => AppError::Invalid("记录已存在，请勿重复提交".into()),
             other => AppError::Internal(format!("{other:?}")),
         }
     }
@@ -146,4 +146,42 @@ impl IntoResponse for ApiError {
         );
         response
     }
+}
+
+/// Rejections produced by axum's extractors (a malformed query, path or form) arrive as English
+/// `text/plain`; this turns every such 4xx into a Chinese page, or problem details under `/api`.
+pub async fn localize_rejections(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let plain_text = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !status.is_client_error() || !plain_text {
+        return response;
+    }
+    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    tracing::debug!(%status, detail = %String::from_utf8_lossy(&bytes), "request rejected");
+    let message = match status {
+        StatusCode::METHOD_NOT_ALLOWED => "不支持此请求方式".to_string(),
+        StatusCode::PAYLOAD_TOO_LARGE => "提交的内容过大".to_string(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "提交的内容格式不受支持".to_string(),
+        StatusCode::NOT_FOUND => "页面或记录不存在".to_string(),
+        _ => "请求参数缺失或格式错误，请检查后重试".to_string(),
+    };
+    let error = AppError::Invalid(message);
+    let mut localized = if is_api {
+        ApiError(error).into_response()
+    } else {
+        error.into_response()
+    };
+    *localized.status_mut() = status;
+    localized
 }

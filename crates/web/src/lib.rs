@@ -94,9 +94,15 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .merge(metrics::router())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(error::localize_rejections))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::check_origin))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::count_requests))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Pages carry personal data and one-time secrets: never cached unless a route says so.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -113,10 +113,14 @@ struct NextQuery {
     next: Option<String>,
 }
 
-/// Only paths on this site are followed after login (no open redirect).
+/// Only paths on this site are followed after login (no open redirect): one leading `/`, and
+/// only plain URL characters, so that no tab, newline or backslash can turn it into `//host`.
 fn safe_next(next: Option<&str>) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/_.~%?=&-".contains(c);
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/') && !path.starts_with("//") && path.chars().all(plain) =>
+        {
             path.to_string()
         }
         _ => "/admin".to_string(),
@@ -209,6 +213,7 @@ async fn login(
         return fail(locked_message);
     }
     let record = fazhi_db::users::login_record(&state.db, &username).await?;
+    let account_exists = record.is_some();
     let hash = record
         .as_ref()
         .map(|(_, hash, _)| hash.as_str())
@@ -217,8 +222,14 @@ async fn login(
     let user_id = match record {
         Some((id, _, false)) if password_ok => id,
         _ => {
-            let locked_now =
-                fazhi_db::auth::record_login_failure(&state.db, &username, now, lockout).await?;
+            let locked_now = fazhi_db::auth::record_login_failure(
+                &state.db,
+                &username,
+                account_exists,
+                now,
+                lockout,
+            )
+            .await?;
             return fail(if locked_now {
                 locked_message
             } else {
@@ -409,7 +420,7 @@ async fn calendar_page(
     Query(query): Query<CalendarQuery>,
 ) -> Result<Response, AppError> {
     let calendar = state.calendar();
-    let today = chrono::Utc::now().date_naive();
+    let today = fazhi_core::clock::beijing_today();
     let (mut year, mut month) = (
         query.year.unwrap_or(today.year()),
         query.month.unwrap_or(today.month()),
@@ -444,4 +455,30 @@ async fn calendar_page(
         error,
         version: calendar.version(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(
+            safe_next(Some("/admin/org?division=441402")),
+            "/admin/org?division=441402"
+        );
+        for hostile in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/\n/evil",
+            "/%0A",
+        ] {
+            let expected = if hostile == "/%0A" { "/%0A" } else { "/admin" };
+            assert_eq!(safe_next(Some(hostile)), expected, "{hostile:?}");
+        }
+        assert_eq!(safe_next(Some("/\u{3000}")), "/admin");
+        assert_eq!(safe_next(None), "/admin");
+    }
 }

@@ -33,14 +33,15 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// A browser-session cookie: the idle timeout is enforced on the server (sliding `expires_at`),
+/// so the cookie itself carries no Max-Age that would cut off an active user.
 pub fn session_cookie(state: &AppState, token: &str) -> String {
     let secure = if state.config.secure_cookies {
         "; Secure"
     } else {
         ""
     };
-    let max_age = state.config.session_ttl.num_seconds();
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}")
 }
 
 pub fn expired_session_cookie(state: &AppState) -> String {

@@ -18,10 +18,12 @@ async fn every_change_is_chained_and_the_chain_verifies() {
             entries > 60,
             "demo load audits divisions, agencies and users: {entries}"
         );
+        let head: String = fazhi_db::on_pool!(&db, pool => sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetch_one(pool).await).unwrap();
         assert_eq!(
             verify(&db).await.unwrap(),
             Verification::Intact {
-                entries: entries as u64
+                entries: entries as u64,
+                head
             }
         );
     }

@@ -81,6 +81,10 @@ async fn a_bad_notice_import_changes_nothing() {
             ("date,kind,name\n2027-02-30,holiday,春节\n", "2027-02-30"),
             ("date,kind,name\n2027-01-01,holiday,圣诞节\n", "圣诞节"),
             ("date;kind\n", "表头"),
+            (
+                "date,kind,name\n2021-10-01,holiday,国庆节\n",
+                "不在2027年通知的范围内",
+            ),
         ];
         for (rows, fragment) in cases {
             let result = fazhi_db::calendar::import_notice(

@@ -40,12 +40,9 @@ fn declared_schema(backend: &str) -> BTreeMap<String, Vec<String>> {
             let mut columns: Vec<String> = body
                 .lines()
                 .map(str::trim)
-                .filter(|line| !line.is_empty() && !line.starts_with(')'))
-                .filter(|line| {
-                    !["UNIQUE", "CHECK", "PRIMARY", "FOREIGN", "CONSTRAINT"]
-                        .iter()
-                        .any(|k| line.starts_with(k))
-                })
+                // Column definitions start with a lowercase name; constraints and their
+                // continuation lines start with upper-case keywords or punctuation.
+                .filter(|line| line.starts_with(|c: char| c.is_ascii_lowercase()))
                 .map(|line| line.split_whitespace().next().unwrap().to_string())
                 .collect();
             columns.sort();

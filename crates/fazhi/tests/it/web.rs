@@ -8,6 +8,7 @@ use fazhi::demo::DEMO_PASSWORD;
 use fazhi_core::org::Role;
 use fazhi_db::users::{NewGrant, NewScope, NewUser};
 use fazhi_db::{Actor, Db};
+use tower::ServiceExt;
 
 async fn logged_in(db: &Db, username: &str) -> Browser {
     let mut browser = Browser::new(support::app(db).await);
@@ -116,6 +117,67 @@ async fn wrong_password_and_unknown_user_look_the_same_and_repeated_failures_loc
 }
 
 #[tokio::test]
+async fn a_lockout_of_an_unknown_name_keeps_only_a_digest_of_it() {
+    for db in support::demo_backends().await {
+        let mut browser = Browser::new(support::app(&db).await);
+        let typed = "mypassword123";
+        for _ in 0..5 {
+            browser.login(typed, "x-123456789").await;
+        }
+        for _ in 0..5 {
+            browser.login("admin", "x-123456789").await;
+        }
+        let lockouts = fazhi_db::audit::AuditFilter {
+            entity_type: Some("login".into()),
+            ..Default::default()
+        };
+        let (rows, total) = fazhi_db::audit::list(&db, &lockouts, fazhi_db::Page::new(1, 10))
+            .await
+            .unwrap();
+        assert_eq!(total, 2);
+        assert!(
+            rows.iter()
+                .all(|r| !r.summary.contains(typed) && !r.entity_id.contains(typed))
+        );
+        assert!(rows.iter().any(|r| r.entity_id.starts_with("未知用户名#")));
+        assert!(
+            rows.iter().any(|r| r.entity_id == "admin"),
+            "a real account is named"
+        );
+    }
+}
+
+#[tokio::test]
+async fn malformed_requests_get_chinese_answers_and_pages_are_not_cached() {
+    for db in support::demo_backends().await {
+        let mut browser = logged_in(&db, "admin").await;
+        let page = browser.get("/admin/users/abc").await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST);
+        assert!(
+            page.content_type.starts_with("text/html")
+                && page.body.contains("请求参数缺失或格式错误"),
+            "{}",
+            page.body
+        );
+        let api = browser.get("/api/v1/calendar/due?from=2020-09-28").await;
+        assert_eq!(api.status, StatusCode::BAD_REQUEST);
+        assert_eq!(api.content_type, "application/problem+json");
+        assert!(api.body.contains("请求参数缺失或格式错误"));
+        let request = Request::builder()
+            .uri("/admin")
+            .header(header::HOST, "fazhi.test")
+            .header(header::COOKIE, browser.cookie.clone().unwrap())
+            .body(Body::empty())
+            .unwrap();
+        let response = browser.router.clone().oneshot(request).await.unwrap();
+        assert_eq!(
+            response.headers().get(header::CACHE_CONTROL).unwrap(),
+            "no-store"
+        );
+    }
+}
+
+#[tokio::test]
 async fn an_expired_session_sends_the_user_to_login() {
     for db in support::demo_backends().await {
         let user = fazhi_db::users::user_by_username(&db, "admin")
@@ -177,21 +239,29 @@ async fn forms_without_the_right_csrf_token_or_from_another_origin_are_refused()
     }
 }
 
-/// Adds a clerk of `agency` with a grant over `division`.
-async fn add_user(db: &Db, username: &str, agency: &str, division: &str) -> i64 {
+/// Adds a user of `agency` with one grant.
+async fn add_user(db: &Db, username: &str, agency: &str, role: Role, scope: NewScope) -> i64 {
     let new = NewUser {
         username: username.into(),
-        display_name: "测试经办人".into(),
+        display_name: "测试用户".into(),
         agency_code: agency.into(),
-        password: "test-clerk-2026".into(),
-        grants: vec![NewGrant {
-            role: Role::Clerk,
-            scope: NewScope::Division(division.into()),
-        }],
+        password: "test-user-2026".into(),
+        grants: vec![NewGrant { role, scope }],
     };
     fazhi_db::users::create_user(db, &Actor::cli("test"), fazhi_core::clock::now(), &new)
         .await
         .unwrap()
+}
+
+async fn add_clerk(db: &Db, username: &str, agency: &str, division: &str) -> i64 {
+    add_user(
+        db,
+        username,
+        agency,
+        Role::Clerk,
+        NewScope::Division(division.into()),
+    )
+    .await
 }
 
 const OK: u16 = 200;
@@ -223,6 +293,11 @@ async fn permission_matrix() {
         ("POST /admin/users/{dabu}/password",   [REDIRECT, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED]),
         ("POST /admin/users/new dabu",          [REDIRECT, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED]),
         ("POST /admin/users/new mj",            [REDIRECT, DENIED, DENIED, DENIED, DENIED, REDIRECT, DENIED]),
+        // 市司法局's admin may reset its own clerk, but not a colleague who leads the whole city.
+        ("POST /admin/users/{sfjc}/password",   [REDIRECT, REDIRECT, DENIED, DENIED, DENIED, DENIED, DENIED]),
+        ("POST /admin/users/{sfjl}/password",   [REDIRECT, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED]),
+        ("POST /admin/users/{sfjl}/disabled",   [REDIRECT, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED]),
+        ("POST /admin/users/{self}/grants clerk", [INVALID, INVALID, DENIED, DENIED, DENIED, INVALID, DENIED]),
         ("POST /admin/users/{mjx}/grants admin", [REDIRECT, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED]),
         ("GET /admin/audit",                    [OK,    OK,     DENIED,  DENIED, OK,    OK,     DENIED]),
         ("GET /admin/audit/verify",             [OK,    DENIED, DENIED,  DENIED, DENIED, DENIED, DENIED]),
@@ -231,19 +306,43 @@ async fn permission_matrix() {
         ("POST /admin/calendar",                [INVALID, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED]),
     ];
     for db in support::demo_backends().await {
-        let dabu = add_user(&db, "dabu.clerk", "G441422-002", "441422").await;
+        let dabu = add_clerk(&db, "dabu.clerk", "G441422-002", "441422").await;
         let mj = fazhi_db::users::user_by_username(&db, "mj.clerk")
             .await
             .unwrap()
             .unwrap()
             .id;
         // A 梅江区 user outside the columns: granting it a role must not change any column's rights.
-        let mjx = add_user(&db, "mj.extra", "G441402-002", "441402").await;
+        let mjx = add_clerk(&db, "mj.extra", "G441402-002", "441402").await;
+        let sfjc = add_user(
+            &db,
+            "sfj.clerk",
+            "G441400-009",
+            Role::Clerk,
+            NewScope::Agency("G441400-009".into()),
+        )
+        .await;
+        let sfjl = add_user(
+            &db,
+            "sfj.leader",
+            "G441400-009",
+            Role::Leader,
+            NewScope::Division("441400".into()),
+        )
+        .await;
         for (column, username) in users.iter().enumerate() {
             let mut browser = logged_in(&db, username).await;
+            let own_id = fazhi_db::users::user_by_username(&db, username)
+                .await
+                .unwrap()
+                .unwrap()
+                .id;
             for (serial, (route, expected)) in rows.iter().enumerate() {
                 let route = route
                     .replace("{mjx}", &mjx.to_string())
+                    .replace("{sfjc}", &sfjc.to_string())
+                    .replace("{sfjl}", &sfjl.to_string())
+                    .replace("{self}", &own_id.to_string())
                     .replace("{mj}", &mj.to_string())
                     .replace("{dabu}", &dabu.to_string());
                 let status =
@@ -284,6 +383,11 @@ async fn request_route(browser: &mut Browser, route: &str, unique: &str) -> u16 
         other if other.ends_with("/password") => {
             (other, vec![("password", "new-password-2026".into())])
         }
+        other if other.ends_with("/grants clerk") => (
+            other.trim_end_matches(" clerk"),
+            vec![("role", "clerk".into()), ("scope", "agency".into())],
+        ),
+        other if other.ends_with("/disabled") => (other, vec![("disabled", "true".into())]),
         other if other.ends_with("/grants admin") => (
             other.trim_end_matches(" admin"),
             vec![("role", "system_admin".into()), ("scope", "agency".into())],
@@ -309,8 +413,8 @@ fn new_user_fields(username: &str, agency: &str) -> Vec<(&'static str, String)> 
 #[tokio::test]
 async fn a_county_admin_revokes_grants_in_the_county_only() {
     for db in support::demo_backends().await {
-        let dabu = add_user(&db, "dabu.clerk", "G441422-002", "441422").await;
-        let mjx = add_user(&db, "mj.extra", "G441402-002", "441402").await;
+        let dabu = add_clerk(&db, "dabu.clerk", "G441422-002", "441422").await;
+        let mjx = add_clerk(&db, "mj.extra", "G441402-002", "441402").await;
         let grant_of = |user: i64| {
             let db = db.clone();
             async move { fazhi_db::users::grants_of(&db, user).await.unwrap()[0].id }
