@@ -73,13 +73,6 @@ pub async fn touch_session(db: &Db, token: &str, now: DateTime<Utc>, ttl: Durati
     Ok(())
 }
 
-pub async fn delete_session(db: &Db, token: &str) -> Result<()> {
-    on_pool!(db, pool => {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(secret_digest(token)).execute(pool).await.map(|done| done.rows_affected())
-    })?;
-    Ok(())
-}
-
 /// Removes expired sessions and login-failure counters that no longer matter (older than a day
 /// and not locked), so neither table grows without bound.
 pub async fn purge_expired_sessions(db: &Db, now: DateTime<Utc>) -> Result<u64> {
@@ -191,29 +184,76 @@ pub async fn record_login_failure(
     Ok(locks_now)
 }
 
-pub async fn clear_login_failures(db: &Db, username: &str) -> Result<()> {
-    on_pool!(db, pool => {
-        sqlx::query("DELETE FROM login_throttle WHERE username = $1").bind(username).execute(pool).await.map(|done| done.rows_affected())
-    })?;
-    Ok(())
-}
-
-/// Records a login or logout in the audit log.
-pub async fn audit_session_event(
+/// A successful login, in one transaction: the name's failure counter is cleared, the session
+/// used for the login form is replaced by a new one (a session id fixed before login is worthless
+/// after it), and the login is audited.
+pub async fn begin_user_session(
     db: &Db,
     user_id: i64,
     username: &str,
+    replaced_token: Option<&str>,
     now: DateTime<Utc>,
-    login: bool,
+    ttl: Duration,
+) -> Result<NewSession> {
+    let session = NewSession {
+        token: new_secret(),
+        csrf_token: new_secret(),
+    };
+    let mut tx = db.begin().await?;
+    on_tx!(&mut tx, conn => {
+        sqlx::query("DELETE FROM login_throttle WHERE username = $1").bind(username).execute(&mut *conn).await?;
+        if let Some(old) = replaced_token {
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(secret_digest(old)).execute(&mut *conn).await?;
+        }
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at, last_seen_at) \
+             VALUES ($1, $2, $3, $4, $5, $4)",
+        )
+        .bind(secret_digest(&session.token))
+        .bind(user_id)
+        .bind(&session.csrf_token)
+        .bind(now)
+        .bind(now + ttl)
+        .execute(&mut *conn)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    audit_session_event(&mut tx, user_id, username, now, "session.login", "登录").await?;
+    tx.commit().await?;
+    Ok(session)
+}
+
+/// A logout, in one transaction with its audit entry (anonymous sessions are just removed).
+pub async fn end_session(
+    db: &Db,
+    token: &str,
+    user: Option<(i64, &str)>,
+    now: DateTime<Utc>,
 ) -> Result<()> {
     let mut tx = db.begin().await?;
-    let (action, verb) = if login {
-        ("session.login", "登录")
-    } else {
-        ("session.logout", "退出")
-    };
+    on_tx!(&mut tx, conn => {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(secret_digest(token))
+            .execute(&mut *conn)
+            .await
+            .map(|done| done.rows_affected())
+    })?;
+    if let Some((user_id, username)) = user {
+        audit_session_event(&mut tx, user_id, username, now, "session.logout", "退出").await?;
+    }
+    tx.commit().await
+}
+
+async fn audit_session_event(
+    tx: &mut crate::Tx,
+    user_id: i64,
+    username: &str,
+    now: DateTime<Utc>,
+    action: &str,
+    verb: &str,
+) -> Result<()> {
     audit::append(
-        &mut tx,
+        tx,
         &Actor {
             user_id: Some(user_id),
             name: username.to_string(),
@@ -228,8 +268,7 @@ pub async fn audit_session_event(
             after: None,
         },
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -297,16 +336,20 @@ pub async fn create_api_token(
 /// The user a bearer token belongs to, if the token is live and the user enabled.
 pub async fn user_for_api_token(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Option<i64>> {
     let digest = secret_digest(secret);
-    let user_id: Option<i64> = on_pool!(db, pool => {
-        sqlx::query_scalar(
-            "SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id \
+    let found: Option<(i64, Option<DateTime<Utc>>)> = on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = FALSE",
         )
         .bind(&digest)
         .fetch_optional(pool)
         .await
     })?;
-    if user_id.is_some() {
+    let Some((user_id, last_used_at)) = found else {
+        return Ok(None);
+    };
+    // "Last used" to the minute is enough; writing on every call would serialise API reads on SQLite.
+    if last_used_at.is_none_or(|at| now - at > Duration::minutes(1)) {
         on_pool!(db, pool => {
             sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
                 .bind(now)
@@ -315,7 +358,7 @@ pub async fn user_for_api_token(db: &Db, secret: &str, now: DateTime<Utc>) -> Re
                 .await.map(|done| done.rows_affected())
         })?;
     }
-    Ok(user_id)
+    Ok(Some(user_id))
 }
 
 pub async fn api_tokens_of(db: &Db, user_id: i64) -> Result<Vec<ApiTokenRow>> {

@@ -134,22 +134,40 @@ pub async fn import_divisions(
     let rows = parse_division_rows(csv_text)?;
     let known = load_known_divisions(db).await?;
     let plan = plan_division_import(&rows, &known)?;
-    let mut tx = db.begin().await?;
-    insert_divisions(&mut tx, &plan.to_insert, now).await?;
-    for (code, name) in &plan.to_rename {
-        on_tx!(&mut tx, conn => {
-            sqlx::query("UPDATE divisions SET name = $1 WHERE code = $2")
-                .bind(name)
-                .bind(code)
-                .execute(&mut *conn)
-                .await.map(|done| done.rows_affected())
-        })?;
-    }
     let report = ImportReport {
         added: plan.to_insert.len() as u64,
         renamed: plan.to_rename.len() as u64,
         unchanged: plan.unchanged,
     };
+    if report.added == 0 && report.renamed == 0 {
+        return Ok(report);
+    }
+    let mut tx = db.begin().await?;
+    insert_divisions(&mut tx, &plan.to_insert, now).await?;
+    for (code, old_name, new_name) in &plan.to_rename {
+        on_tx!(&mut tx, conn => {
+            sqlx::query("UPDATE divisions SET name = $1 WHERE code = $2")
+                .bind(new_name)
+                .bind(code)
+                .execute(&mut *conn)
+                .await.map(|done| done.rows_affected())
+        })?;
+        audit::append(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                action: "division.rename",
+                entity_type: "division",
+                entity_id: code.clone(),
+                summary: format!("区划 {code} 更名：{old_name} → {new_name}"),
+                before: Some(&serde_json::json!({ "name": old_name })),
+                after: Some(&serde_json::json!({ "name": new_name })),
+            },
+        )
+        .await?;
+    }
+    // New divisions are recorded as one entry with the file's digest: the file is the evidence.
     audit::append(
         &mut tx,
         actor,
@@ -262,7 +280,8 @@ async fn load_known_divisions(db: &Db) -> Result<HashMap<String, KnownDivision>>
 struct DivisionPlan {
     /// (code, name, level, parent code, path), parents before children.
     to_insert: Vec<(String, String, DivisionLevel, Option<String>, String)>,
-    to_rename: Vec<(String, String)>,
+    /// (code, old name, new name)
+    to_rename: Vec<(String, String, String)>,
     unchanged: u64,
 }
 
@@ -291,7 +310,8 @@ fn plan_division_import(
             if existing.name == row.name {
                 plan.unchanged += 1;
             } else {
-                plan.to_rename.push((row.code.clone(), row.name.clone()));
+                plan.to_rename
+                    .push((row.code.clone(), existing.name.clone(), row.name.clone()));
             }
             levels_and_paths.insert(&row.code, (row.level, existing.path.clone()));
             continue;
@@ -573,6 +593,16 @@ fn parse_agency_record(line: u64, record: &csv::StringRecord) -> Result<AgencyIn
     }
     if let Some(problem) = check_name(&record[1]) {
         return Err(problem);
+    }
+    let generated_division = code
+        .strip_prefix('G')
+        .and_then(|rest| rest.split_once('-'))
+        .map(|(division, _)| division);
+    if generated_division.is_some_and(|division| division != &record[3]) {
+        return Err(format!(
+            "机构代码“{code}”中的区划代码与所属区划“{}”不一致",
+            &record[3]
+        ));
     }
     let kind = AgencyKind::parse(&record[2]).ok_or_else(|| {
         format!(

@@ -373,6 +373,12 @@ pub async fn set_disabled(
 ) -> Result<()> {
     let mut tx = db.begin().await?;
     let username = username_in_tx(&mut tx, user_id).await?;
+    let was_disabled: bool = on_tx!(&mut tx, conn => {
+        sqlx::query_scalar("SELECT disabled FROM users WHERE id = $1").bind(user_id).fetch_one(&mut *conn).await
+    })?;
+    if was_disabled == disabled {
+        return Ok(());
+    }
     on_tx!(&mut tx, conn => {
         sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
             .bind(disabled)
@@ -407,7 +413,7 @@ pub async fn set_disabled(
             entity_type: "user",
             entity_id: user_id.to_string(),
             summary: format!("{verb}用户 {username}"),
-            before: Some(&serde_json::json!({ "disabled": !disabled })),
+            before: Some(&serde_json::json!({ "disabled": was_disabled })),
             after: Some(&serde_json::json!({ "disabled": disabled })),
         },
     )

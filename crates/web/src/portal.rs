@@ -237,15 +237,15 @@ async fn login(
             });
         }
     };
-    fazhi_db::auth::clear_login_failures(&state.db, &username).await?;
-    // A new session id at login: a session fixed before login is worthless after it.
-    if let Some(old) = &visitor.token {
-        fazhi_db::auth::delete_session(&state.db, old).await?;
-    }
-    let session =
-        fazhi_db::auth::create_session(&state.db, Some(user_id), now, state.config.session_ttl)
-            .await?;
-    fazhi_db::auth::audit_session_event(&state.db, user_id, &username, now, true).await?;
+    let session = fazhi_db::auth::begin_user_session(
+        &state.db,
+        user_id,
+        &username,
+        visitor.token.as_deref(),
+        now,
+        state.config.session_ttl,
+    )
+    .await?;
     let mut response = Redirect::to(&next).into_response();
     if let Ok(value) = header::HeaderValue::from_str(&session_cookie(&state, &session.token)) {
         response.headers_mut().insert(header::SET_COOKIE, value);
@@ -262,17 +262,11 @@ async fn logout(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     if let Some(token) = &visitor.token {
-        fazhi_db::auth::delete_session(&state.db, token).await?;
-    }
-    if let Some(staff) = &visitor.staff {
-        fazhi_db::auth::audit_session_event(
-            &state.db,
-            staff.user.id,
-            &staff.user.username,
-            fazhi_core::clock::now(),
-            false,
-        )
-        .await?;
+        let user = visitor
+            .staff
+            .as_ref()
+            .map(|staff| (staff.user.id, staff.user.username.as_str()));
+        fazhi_db::auth::end_session(&state.db, token, user, fazhi_core::clock::now()).await?;
     }
     let mut response = Redirect::to("/").into_response();
     if let Ok(value) = header::HeaderValue::from_str(&expired_session_cookie(&state)) {

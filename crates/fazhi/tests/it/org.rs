@@ -46,8 +46,27 @@ async fn meizhou_imports_with_every_level_and_twice_changes_nothing() {
         assert_eq!(count(&db, "divisions").await, 2396);
         assert_eq!(
             count(&db, "audit_log").await,
-            audit_before + 1,
-            "each import is recorded once"
+            audit_before,
+            "an import that changes nothing records nothing"
+        );
+        let renamed =
+            MEIZHOU_DIVISIONS.replace("441402102,三角镇,", "441402102,三角镇（更名测试）,");
+        let third = import_divisions(&db, &actor(), now(), &renamed)
+            .await
+            .unwrap();
+        assert_eq!((third.added, third.renamed), (0, 1));
+        let filter = fazhi_db::audit::AuditFilter {
+            entity_id: Some("441402102".into()),
+            ..Default::default()
+        };
+        let (entries, _) = fazhi_db::audit::list(&db, &filter, fazhi_db::Page::new(1, 5))
+            .await
+            .unwrap();
+        assert_eq!(entries.len(), 1);
+        assert!(
+            entries[0].summary.contains("三角镇 → 三角镇（更名测试）"),
+            "{}",
+            entries[0].summary
         );
         let meijiang = fazhi_db::org::division_by_code(&db, "441402")
             .await
@@ -180,6 +199,15 @@ async fn agencies_import_refers_to_divisions_and_is_idempotent() {
             other => panic!("{other:?}"),
         }
         assert_eq!(count(&db, "agencies").await, agencies_before);
+        let self_parent = "code,name,kind,division_code,parent_code\nG441400-903,自指机构,department,441400,G441400-903\n";
+        assert!(
+            matches!(import_agencies(&db, &actor(), now(), self_parent).await, Err(ImportError::Rows(e)) if e[0].message.contains("以自己为上级"))
+        );
+        let wrong_division =
+            "code,name,kind,division_code,parent_code\nG441400-904,错区划,department,441402,\n";
+        assert!(
+            matches!(import_agencies(&db, &actor(), now(), wrong_division).await, Err(ImportError::Rows(e)) if e[0].message.contains("不一致"))
+        );
         let unknown_division =
             "code,name,kind,division_code,parent_code\nG441400-902,错机构,department,999999,\n";
         assert!(
