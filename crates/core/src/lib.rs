@@ -6,3 +6,4 @@ pub mod calendar;
 pub mod clock;
 pub mod org;
 pub mod params;
+pub mod powers;
