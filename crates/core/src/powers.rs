@@ -726,5 +726,116 @@ fn check_dates(adjustment: &Adjustment) -> Result<(), LedgerError> {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Items (spec §2)
+
+/// One provision of the legal basis: 《law》 and the article, e.g. 《中华人民共和国水法》第四十八条.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Citation {
+    pub law: String,
+    pub article: String,
+}
+
+/// An item of the list with the fields of spec §2 that do not change with the holder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    pub code: String,
+    pub name: String,
+    /// A code of the category vocabulary (`data/powers/categories.csv`).
+    pub category: String,
+    pub basis: Vec<Citation>,
+    /// 责任事项, e.g. 受理、审查、决定、送达、事后监管.
+    pub responsibilities: Vec<String>,
+    /// 追责情形 / 问责依据
+    pub accountability: String,
+    /// 监督方式
+    pub supervision: String,
+    pub note: String,
+}
+
+/// A problem with one field of an item (the import names the row around it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+pub const MAX_ITEM_NAME_CHARS: usize = 200;
+
+/// Parses 设定依据 text: provisions separated by `；` or `;`, each `《law》article`.
+pub fn parse_basis(text: &str) -> Result<Vec<Citation>, String> {
+    let provisions: Vec<&str> = text
+        .split(['；', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if provisions.is_empty() {
+        return Err("缺少设定依据".into());
+    }
+    provisions
+        .into_iter()
+        .map(|provision| {
+            let rest = provision
+                .strip_prefix('《')
+                .ok_or_else(|| format!("依据“{provision}”应以《法规名称》开头"))?;
+            let (law, article) = rest
+                .split_once('》')
+                .ok_or_else(|| format!("依据“{provision}”缺少》"))?;
+            if law.trim().is_empty() {
+                return Err(format!("依据“{provision}”缺少法规名称"));
+            }
+            Ok(Citation {
+                law: law.trim().to_string(),
+                article: article.trim().to_string(),
+            })
+        })
+        .collect()
+}
+
+/// The text form of a basis, as parsed by [`parse_basis`].
+pub fn basis_text(basis: &[Citation]) -> String {
+    basis
+        .iter()
+        .map(|c| format!("《{}》{}", c.law, c.article))
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+/// Checks an item against the category vocabulary; every problem is returned.
+pub fn check_item(item: &Item, categories: &[String]) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let code_ok = (1..=64).contains(&item.code.len())
+        && item
+            .code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !code_ok {
+        errors.push(FieldError {
+            field: "事项编码",
+            message: format!("“{}”应为1至64位字母、数字或“-_.”", item.code),
+        });
+    }
+    let name_chars = item.name.trim().chars().count();
+    if name_chars == 0 || name_chars > MAX_ITEM_NAME_CHARS {
+        errors.push(FieldError {
+            field: "事项名称",
+            message: format!("应为1至{MAX_ITEM_NAME_CHARS}个字符"),
+        });
+    }
+    if !categories.contains(&item.category) {
+        errors.push(FieldError {
+            field: "事项类别",
+            message: format!("“{}”不在事项类别表中", item.category),
+        });
+    }
+    if item.basis.is_empty() {
+        errors.push(FieldError {
+            field: "设定依据",
+            message: "缺少设定依据".into(),
+        });
+    }
+    errors
+}
+
 #[cfg(test)]
 mod tests;

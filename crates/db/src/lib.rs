@@ -12,6 +12,7 @@ pub mod auth;
 pub mod calendar;
 pub mod org;
 pub mod params;
+pub mod powers;
 pub mod users;
 
 /// Runs `$body` with `$pool` bound to the concrete pool of whichever backend `$db` holds.
@@ -156,6 +157,7 @@ impl Db {
         }
         .map_err(|e| DbError::Migration(e.to_string()))?;
         params::seed_builtin(self).await?;
+        powers::seed_categories(self).await?;
         calendar::seed_builtin_if_empty(self).await
     }
 

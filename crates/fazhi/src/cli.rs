@@ -54,6 +54,28 @@ pub enum Command {
     Calendar(CalendarCommand),
     #[command(subcommand)]
     Audit(AuditCommand),
+    #[command(subcommand)]
+    Powers(PowersCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PowersCommand {
+    /// Who holds item CODE for a division on a date (first line: the holding agency's name).
+    Holder {
+        #[arg(long)]
+        code: String,
+        /// Division code of the place, e.g. 441402 (梅江区) or a town code.
+        #[arg(long)]
+        division: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        on: String,
+        /// A case attribute deciding conditional holdings, e.g. intake_spans_counties=false.
+        #[arg(long = "attr")]
+        attributes: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -177,6 +199,9 @@ pub async fn run(cli: Cli, config: Config) -> Result<()> {
         Command::Org(command) => org(&open_database(&config.database_url).await?, command).await,
         Command::Calendar(command) => {
             calendar(&open_database(&config.database_url).await?, command).await
+        }
+        Command::Powers(command) => {
+            powers(&open_database(&config.database_url).await?, command).await
         }
         Command::Audit(AuditCommand::Verify) => {
             audit_verify(&open_database(&config.database_url).await?).await
@@ -439,6 +464,54 @@ async fn calendar(db: &Db, command: CalendarCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+async fn powers(db: &Db, command: PowersCommand) -> Result<()> {
+    match command {
+        PowersCommand::Holder {
+            code,
+            division,
+            on,
+            attributes,
+            json,
+        } => {
+            let on = parse_date(&on, "日期")?;
+            let attributes = parse_attributes(&attributes)?;
+            let reports =
+                fazhi_db::powers::holder_reports(db, &code, &division, on, attributes.as_ref())
+                    .await?;
+            let Some(first) = reports.first() else {
+                bail!("{on} 没有单位在区划 {division} 持有事项 {code}");
+            };
+            if json {
+                println!("{}", serde_json::to_string_pretty(first)?);
+                return Ok(());
+            }
+            // First line: the holding agency's name alone. A conditional holding is explained
+            // on the next line, with who holds the cases outside the condition.
+            println!("{}", first.agency);
+            if let Some(condition) = &first.condition {
+                let others: Vec<&str> = reports[1..].iter().map(|r| r.agency.as_str()).collect();
+                println!("条件：{condition}；不满足时：{}", others.join("、"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn parse_attributes(pairs: &[String]) -> Result<Option<fazhi_core::powers::CaseAttributes>> {
+    if pairs.is_empty() {
+        return Ok(None);
+    }
+    pairs
+        .iter()
+        .map(|pair| {
+            pair.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .ok_or_else(|| anyhow!("案件属性“{pair}”应写成 名称=值"))
+        })
+        .collect::<Result<_>>()
+        .map(Some)
 }
 
 async fn audit_verify(db: &Db) -> Result<()> {

@@ -14,8 +14,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "fazhi API", version = "1", description = "梅州市法治政府建设平台 JSON API。除日历与区划外均需 `Authorization: Bearer <令牌>`。"),
-    paths(calendar_due, division, me, agencies),
-    components(schemas(DueResponse, DueStep, DivisionResponse, DivisionSummary, MeResponse, GrantResponse, AgencyResponse, Problem)),
+    paths(calendar_due, division, me, agencies, power_holder),
+    components(schemas(DueResponse, DueStep, DivisionResponse, DivisionSummary, MeResponse, GrantResponse, AgencyResponse, PowerHolderResponse, BasisAdjustment, Problem)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -41,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/org/divisions/{code}", get(division))
         .route("/api/v1/me", get(me))
         .route("/api/v1/org/agencies", get(agencies))
+        .route("/api/v1/powers/items/{code}/holder", get(power_holder))
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
@@ -279,6 +280,85 @@ pub async fn agencies(
                 kind: a.kind,
                 division_code: a.division_code,
                 division_name: a.division_name,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PowerHolderQuery {
+    /// 区划代码（县级6位或镇级9位）
+    pub division: String,
+    /// 日期，YYYY-MM-DD
+    pub on: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BasisAdjustment {
+    pub id: i64,
+    /// add | abolish | take_over | devolve | entrust | take_back | change
+    pub kind: String,
+    pub effective: String,
+    pub decision_title: String,
+    pub decision_doc_number: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PowerHolderResponse {
+    /// 法定持有单位名称
+    pub agency: String,
+    pub agency_code: String,
+    /// 实际行使单位（受委托时为受托单位）
+    pub exercised_by: String,
+    pub supervised_by: Option<String>,
+    /// 该持有仅适用于满足此条件的案件
+    pub condition: Option<String>,
+    pub division: String,
+    pub on: String,
+    pub basis_adjustment: Option<BasisAdjustment>,
+    /// 委托期限已过且未续期
+    pub entrustment_lapsed: bool,
+}
+
+/// 权责事项在某日、某区划的持有单位（最具体的一个；有条件时按条件依次列出）。
+#[utoipa::path(
+    get,
+    path = "/api/v1/powers/items/{code}/holder",
+    params(("code" = String, Path, description = "事项编码"), PowerHolderQuery),
+    responses(
+        (status = 200, body = [PowerHolderResponse]),
+        (status = 422, body = Problem, content_type = "application/problem+json")
+    ),
+    tag = "powers"
+)]
+pub async fn power_holder(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(query): Query<PowerHolderQuery>,
+) -> Result<Json<Vec<PowerHolderResponse>>, ApiError> {
+    let on = chrono::NaiveDate::parse_from_str(query.on.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::Invalid(format!("日期“{}”格式错误，应为YYYY-MM-DD", query.on)))?;
+    let reports =
+        fazhi_db::powers::holder_reports(&state.db, &code, query.division.trim(), on, None).await?;
+    Ok(Json(
+        reports
+            .into_iter()
+            .map(|r| PowerHolderResponse {
+                agency: r.agency,
+                agency_code: r.agency_code,
+                exercised_by: r.exercised_by,
+                supervised_by: r.supervised_by,
+                condition: r.condition,
+                division: r.division,
+                on: r.on.to_string(),
+                basis_adjustment: r.basis_adjustment.map(|a| BasisAdjustment {
+                    id: a.id,
+                    kind: a.kind,
+                    effective: a.effective.to_string(),
+                    decision_title: a.decision_title,
+                    decision_doc_number: a.decision_doc_number,
+                }),
+                entrustment_lapsed: r.entrustment_lapsed,
             })
             .collect(),
     ))

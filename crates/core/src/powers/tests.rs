@@ -496,3 +496,51 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn legal_basis_text_is_parsed_into_provisions() {
+    let basis =
+        parse_basis("《中华人民共和国水法》第七条；《取水许可和水资源费征收管理条例》第十四条")
+            .unwrap();
+    assert_eq!(basis.len(), 2);
+    assert_eq!(basis[1].law, "取水许可和水资源费征收管理条例");
+    assert_eq!(basis[1].article, "第十四条");
+    assert_eq!(
+        basis_text(&basis),
+        "《中华人民共和国水法》第七条；《取水许可和水资源费征收管理条例》第十四条"
+    );
+    assert_eq!(parse_basis("  ").unwrap_err(), "缺少设定依据");
+    assert!(
+        parse_basis("水法第七条")
+            .unwrap_err()
+            .contains("应以《法规名称》开头")
+    );
+}
+
+#[test]
+fn items_are_checked_field_by_field() {
+    let categories = vec!["XK".to_string(), "CF".to_string()];
+    let good = Item {
+        code: "XK-QS".into(),
+        name: "取水许可".into(),
+        category: "XK".into(),
+        basis: parse_basis("《中华人民共和国水法》第四十八条").unwrap(),
+        responsibilities: vec!["受理".into(), "审查".into()],
+        accountability: String::new(),
+        supervision: String::new(),
+        note: String::new(),
+    };
+    assert!(check_item(&good, &categories).is_empty());
+    let bad = Item {
+        code: "取水 1".into(),
+        name: String::new(),
+        category: "ZZ".into(),
+        basis: vec![],
+        ..good
+    };
+    let fields: Vec<&str> = check_item(&bad, &categories)
+        .iter()
+        .map(|e| e.field)
+        .collect();
+    assert_eq!(fields, ["事项编码", "事项名称", "事项类别", "设定依据"]);
+}

@@ -175,7 +175,7 @@ fn demo_org_user_and_audit_commands_work_together() {
     assert!(!refused.status.success());
     assert!(stderr(&refused).contains("第3行"), "{}", stderr(&refused));
     let listed = fazhi(&db, &["org", "agencies"]);
-    assert_eq!(stdout(&listed).lines().count(), 59);
+    assert_eq!(stdout(&listed).lines().count(), 67);
 
     let add = |username: &str| {
         fazhi(
@@ -209,4 +209,68 @@ fn demo_org_user_and_audit_commands_work_together() {
     let verify = fazhi(&db, &["audit", "verify"]);
     assert!(verify.status.success(), "{}", stderr(&verify));
     assert!(stdout(&verify).starts_with("OK"));
+}
+
+#[test]
+fn powers_holder_prints_the_holding_agency_first() {
+    let dir = std::env::temp_dir().join("fazhi-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!(
+        "powers-{}-{}.db",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    let demo = Command::new(env!("CARGO_BIN_EXE_fazhi"))
+        .args(["demo", "--no-serve", "--db"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let db = format!("sqlite://{}", path.display());
+    let holder = |on: &str, extra: &[&str]| {
+        let mut args = vec![
+            "powers",
+            "holder",
+            "--code",
+            "DEMO-XK-QS",
+            "--division",
+            "441402",
+            "--on",
+            on,
+        ];
+        args.extend_from_slice(extra);
+        fazhi(&db, &args)
+    };
+    let local = holder("2020-03-01", &["--attr", "intake_spans_counties=false"]);
+    assert!(local.status.success(), "{}", stderr(&local));
+    assert_eq!(stdout(&local).lines().next(), Some("梅江区水务局"));
+    assert_eq!(
+        stdout(&holder("2020-02-29", &[])).lines().next(),
+        Some("梅州市水务局")
+    );
+    let undecided = stdout(&holder("2020-03-01", &[]));
+    let lines: Vec<&str> = undecided.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "梅江区水务局",
+            "条件：不含跨县（市、区）取水；不满足时：梅州市水务局"
+        ]
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&holder("2020-03-01", &["--json"]))).unwrap();
+    assert_eq!(json["agency"], "梅江区水务局");
+    assert_eq!(json["division"], "441402");
+    assert_eq!(
+        json["basis_adjustment"]["decision_title"],
+        "取水许可下放县（市、区）实施的通知（演示）"
+    );
+    let none = holder("2018-01-01", &[]);
+    assert!(!none.status.success());
+    assert!(stderr(&none).starts_with("错误："));
+    let bad_attr = holder("2020-03-01", &["--attr", "intake"]);
+    assert!(stderr(&bad_attr).contains("名称=值"));
 }

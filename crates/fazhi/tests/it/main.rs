@@ -7,6 +7,7 @@ mod audit;
 mod calendar;
 mod cli;
 mod org;
+mod powers;
 mod schema;
 mod support;
 mod users;

@@ -178,11 +178,11 @@ async fn agencies_import_refers_to_divisions_and_is_idempotent() {
         let first = import_agencies(&db, &actor(), now(), DEMO_AGENCIES)
             .await
             .unwrap();
-        assert_eq!(first.added, 59);
+        assert_eq!(first.added, 67);
         let second = import_agencies(&db, &actor(), now(), DEMO_AGENCIES)
             .await
             .unwrap();
-        assert_eq!((second.added, second.unchanged), (0, 59));
+        assert_eq!((second.added, second.unchanged), (0, 67));
         let found = fazhi_db::org::agencies(&db, Some("司法局")).await.unwrap();
         let names: Vec<&str> = found.iter().map(|a| a.name.as_str()).collect();
         assert!(

@@ -1,0 +1,700 @@
+//! 权责清单 storage. Adjustments are the record. Because the replay of spec/powers.md is
+//! independent per item, recording a batch replays each affected item's whole history inside the
+//! same transaction: an adjustment that contradicts the register rolls the batch back, and the
+//! derived holdings of the item are rewritten so that as-of queries are indexed SQL even at
+//! province scale.
+
+use crate::audit::{self, Change};
+use crate::{Actor, Db, DbError, Result, Tx, on_pool, on_tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use fazhi_core::powers::{
+    Adjustment, AdjustmentKind, CaseAttributes, Condition, Decision, Entrustment, HolderAnswer,
+    Holding, Item, Ledger, Party, check_item,
+};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+
+const BUILTIN_CATEGORIES: &str = include_str!("../../../data/powers/categories.csv");
+
+/// Adds the bundled category vocabulary where missing (spec §1: the vocabulary is data).
+pub async fn seed_categories(db: &Db) -> Result<()> {
+    let mut reader = csv::Reader::from_reader(BUILTIN_CATEGORIES.as_bytes());
+    let mut tx = db.begin().await?;
+    for record in reader.records() {
+        let record = record.map_err(|e| DbError::Invalid(format!("内置事项类别表有误：{e}")))?;
+        let sort: i64 = record[3]
+            .parse()
+            .map_err(|_| DbError::Invalid("内置事项类别表的排序号有误".into()))?;
+        on_tx!(&mut tx, conn => {
+            sqlx::query(
+                "INSERT INTO power_categories (code, name, kind, sort, source) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (code) DO NOTHING",
+            )
+            .bind(&record[0])
+            .bind(&record[1])
+            .bind(&record[2])
+            .bind(sort)
+            .bind(&record[4])
+            .execute(&mut *conn)
+            .await
+            .map(|done| done.rows_affected())
+        })?;
+    }
+    tx.commit().await
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct CategoryRow {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+}
+
+pub async fn categories(db: &Db) -> Result<Vec<CategoryRow>> {
+    on_pool!(db, pool => {
+        sqlx::query_as("SELECT code, name, kind FROM power_categories ORDER BY sort").fetch_all(pool).await
+    })
+    .map_err(Into::into)
+}
+
+/// Creates or updates an item's descriptive fields (holders change only through adjustments).
+pub async fn save_item(db: &Db, actor: &Actor, now: DateTime<Utc>, item: &Item) -> Result<()> {
+    let codes: Vec<String> = categories(db).await?.into_iter().map(|c| c.code).collect();
+    let problems = check_item(item, &codes);
+    if let Some(first) = problems.first() {
+        return Err(DbError::Invalid(format!(
+            "事项“{}”的{}：{}",
+            item.code, first.field, first.message
+        )));
+    }
+    let basis = serde_json::to_string(&item.basis).map_err(|e| DbError::Invalid(e.to_string()))?;
+    let responsibilities = serde_json::to_string(&item.responsibilities)
+        .map_err(|e| DbError::Invalid(e.to_string()))?;
+    let mut tx = db.begin().await?;
+    let existed: Option<i64> = on_tx!(&mut tx, conn => {
+        sqlx::query_scalar("SELECT id FROM power_items WHERE code = $1").bind(&item.code).fetch_optional(&mut *conn).await
+    })?;
+    on_tx!(&mut tx, conn => {
+        sqlx::query(
+            "INSERT INTO power_items (code, name, category, basis, responsibilities, accountability, supervision, note, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, category = excluded.category, basis = excluded.basis, \
+             responsibilities = excluded.responsibilities, accountability = excluded.accountability, \
+             supervision = excluded.supervision, note = excluded.note, updated_at = excluded.updated_at",
+        )
+        .bind(&item.code)
+        .bind(&item.name)
+        .bind(&item.category)
+        .bind(&basis)
+        .bind(&responsibilities)
+        .bind(&item.accountability)
+        .bind(&item.supervision)
+        .bind(&item.note)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    let (action, verb) = if existed.is_some() {
+        ("power_item.update", "更新")
+    } else {
+        ("power_item.create", "新建")
+    };
+    audit::append(
+        &mut tx,
+        actor,
+        now,
+        Change::<(), _> {
+            action,
+            entity_type: "power_item",
+            entity_id: item.code.clone(),
+            summary: format!("{verb}权责事项 {} {}", item.code, item.name),
+            before: None,
+            after: Some(item),
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ItemRow {
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    pub basis: String,
+}
+
+pub async fn item(db: &Db, code: &str) -> Result<Option<ItemRow>> {
+    on_pool!(db, pool => {
+        sqlx::query_as("SELECT code, name, category, basis FROM power_items WHERE code = $1")
+            .bind(code)
+            .fetch_optional(pool)
+            .await
+    })
+    .map_err(Into::into)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adjustments
+
+/// Who gives: an agency on the platform or a body outside it (e.g. a province department).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Giver {
+    Agency(String),
+    External(String),
+}
+
+/// One adjustment to record; agencies are named by code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewAdjustment {
+    pub kind: AdjustmentKind,
+    pub item_code: String,
+    pub effective: NaiveDate,
+    pub from: Option<Giver>,
+    pub to: Vec<String>,
+    pub term_end: Option<NaiveDate>,
+    pub condition: Option<Condition>,
+    pub giver_keeps_residual: bool,
+}
+
+/// The adjustments one decision makes (spec §3 `batch`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewBatch {
+    pub decision: Decision,
+    pub url: Option<String>,
+    pub adjustments: Vec<NewAdjustment>,
+}
+
+/// Records a batch. Every affected item is replayed with the new adjustments; the first
+/// contradiction (spec §3–4) refuses the whole batch and nothing is written.
+pub async fn record_batch(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    batch: &NewBatch,
+) -> Result<Vec<i64>> {
+    if batch.adjustments.is_empty() {
+        return Err(DbError::Invalid("该批次没有任何调整".into()));
+    }
+    let mut tx = db.begin().await?;
+    let decision_id = upsert_decision(&mut tx, &batch.decision, batch.url.as_deref()).await?;
+    let mut ids = Vec::with_capacity(batch.adjustments.len());
+    for adjustment in &batch.adjustments {
+        ids.push(insert_adjustment(&mut tx, decision_id, adjustment, now).await?);
+    }
+    let items: BTreeSet<&str> = batch
+        .adjustments
+        .iter()
+        .map(|a| a.item_code.as_str())
+        .collect();
+    for item_code in &items {
+        rebuild_item(&mut tx, item_code).await?;
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        now,
+        Change::<(), _> {
+            action: "power_adjustment.record",
+            entity_type: "power_decision",
+            entity_id: decision_id.to_string(),
+            summary: format!(
+                "依据“{}”记录权责调整{}条（涉及事项{}项）",
+                batch.decision.title,
+                ids.len(),
+                items.len()
+            ),
+            before: None,
+            after: Some(batch),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ids)
+}
+
+async fn upsert_decision(tx: &mut Tx, decision: &Decision, url: Option<&str>) -> Result<i64> {
+    if decision.title.trim().is_empty() {
+        return Err(DbError::Invalid("缺少决定文件标题".into()));
+    }
+    let existing: Option<i64> = on_tx!(&mut *tx, conn => {
+        sqlx::query_scalar("SELECT id FROM power_decisions WHERE title = $1 AND decided_on = $2")
+            .bind(&decision.title)
+            .bind(decision.date)
+            .fetch_optional(&mut *conn)
+            .await
+    })?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    let id: i64 = on_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO power_decisions (title, doc_number, decided_on, url) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(&decision.title)
+        .bind(&decision.doc_number)
+        .bind(decision.date)
+        .bind(url)
+        .fetch_one(&mut *conn)
+        .await
+    })?;
+    Ok(id)
+}
+
+async fn insert_adjustment(
+    tx: &mut Tx,
+    decision_id: i64,
+    adjustment: &NewAdjustment,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let item_exists: Option<i64> = on_tx!(&mut *tx, conn => {
+        sqlx::query_scalar("SELECT id FROM power_items WHERE code = $1").bind(&adjustment.item_code).fetch_optional(&mut *conn).await
+    })?;
+    if item_exists.is_none() {
+        return Err(DbError::Invalid(format!(
+            "事项“{}”不存在",
+            adjustment.item_code
+        )));
+    }
+    let named_agencies = adjustment.to.iter().chain(match &adjustment.from {
+        Some(Giver::Agency(code)) => Some(code),
+        _ => None,
+    });
+    for code in named_agencies {
+        territory_of(tx, code).await?;
+    }
+    let (from_agency, from_external) = match &adjustment.from {
+        Some(Giver::Agency(code)) => (Some(code.as_str()), None),
+        Some(Giver::External(name)) => (None, Some(name.as_str())),
+        None => (None, None),
+    };
+    let condition = adjustment.condition.as_ref();
+    let id: i64 = on_tx!(&mut *tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO power_adjustments (item_code, kind, effective, decision_id, from_agency, from_external, term_end, \
+             condition_attribute, condition_value, condition_text, giver_keeps_residual, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        )
+        .bind(&adjustment.item_code)
+        .bind(adjustment.kind.as_str())
+        .bind(adjustment.effective)
+        .bind(decision_id)
+        .bind(from_agency)
+        .bind(from_external)
+        .bind(adjustment.term_end)
+        .bind(condition.map(|c| c.attribute.as_str()))
+        .bind(condition.map(|c| c.value.as_str()))
+        .bind(condition.map(|c| c.text.as_str()))
+        .bind(adjustment.giver_keeps_residual)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await
+    })?;
+    for receiver in &adjustment.to {
+        on_tx!(&mut *tx, conn => {
+            sqlx::query("INSERT INTO power_adjustment_receivers (adjustment_id, agency) VALUES ($1, $2)")
+                .bind(id)
+                .bind(receiver)
+                .execute(&mut *conn)
+                .await
+                .map(|done| done.rows_affected())
+        })?;
+    }
+    Ok(id)
+}
+
+async fn territory_of(tx: &mut Tx, agency: &str) -> Result<String> {
+    let path: Option<String> = on_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT d.path FROM agencies a JOIN divisions d ON d.id = a.division_id WHERE a.code = $1")
+            .bind(agency)
+            .fetch_optional(&mut *conn)
+            .await
+    })?;
+    path.ok_or_else(|| DbError::Invalid(format!("机构“{agency}”不存在")))
+}
+
+#[derive(sqlx::FromRow)]
+struct AdjustmentRow {
+    id: i64,
+    kind: String,
+    effective: NaiveDate,
+    from_agency: Option<String>,
+    from_territory: Option<String>,
+    from_external: Option<String>,
+    term_end: Option<NaiveDate>,
+    condition_attribute: Option<String>,
+    condition_value: Option<String>,
+    condition_text: Option<String>,
+    giver_keeps_residual: bool,
+    title: String,
+    doc_number: Option<String>,
+    decided_on: NaiveDate,
+}
+
+/// The item's adjustments as the core ledger takes them.
+async fn item_adjustments(tx: &mut Tx, item_code: &str) -> Result<Vec<Adjustment>> {
+    let rows: Vec<AdjustmentRow> = on_tx!(&mut *tx, conn => {
+        sqlx::query_as(
+            "SELECT j.id, j.kind, j.effective, j.from_agency, d.path AS from_territory, j.from_external, j.term_end, \
+             j.condition_attribute, j.condition_value, j.condition_text, j.giver_keeps_residual, \
+             c.title, c.doc_number, c.decided_on \
+             FROM power_adjustments j JOIN power_decisions c ON c.id = j.decision_id \
+             LEFT JOIN agencies a ON a.code = j.from_agency LEFT JOIN divisions d ON d.id = a.division_id \
+             WHERE j.item_code = $1",
+        )
+        .bind(item_code)
+        .fetch_all(&mut *conn)
+        .await
+    })?;
+    let receivers: Vec<(i64, String, String)> = on_tx!(&mut *tx, conn => {
+        sqlx::query_as(
+            "SELECT r.adjustment_id, r.agency, d.path FROM power_adjustment_receivers r \
+             JOIN power_adjustments j ON j.id = r.adjustment_id \
+             JOIN agencies a ON a.code = r.agency JOIN divisions d ON d.id = a.division_id \
+             WHERE j.item_code = $1 ORDER BY r.agency",
+        )
+        .bind(item_code)
+        .fetch_all(&mut *conn)
+        .await
+    })?;
+    let mut receivers_of: HashMap<i64, Vec<Party>> = HashMap::new();
+    for (adjustment_id, agency, path) in receivers {
+        receivers_of
+            .entry(adjustment_id)
+            .or_default()
+            .push(Party::on_platform(&agency, &path));
+    }
+    rows.into_iter()
+        .map(|row| {
+            let kind = AdjustmentKind::parse(&row.kind)
+                .ok_or_else(|| DbError::Invalid(format!("调整类型“{}”无效", row.kind)))?;
+            let from = match (row.from_agency, row.from_external) {
+                (Some(agency), _) => Some(Party {
+                    agency,
+                    territory: row.from_territory,
+                }),
+                (None, Some(name)) => Some(Party::external(&name)),
+                (None, None) => None,
+            };
+            let condition = match (row.condition_attribute, row.condition_value) {
+                (Some(attribute), Some(value)) => Some(Condition {
+                    attribute,
+                    value,
+                    text: row.condition_text.unwrap_or_default(),
+                }),
+                _ => None,
+            };
+            Ok(Adjustment {
+                id: row.id,
+                kind,
+                item_code: item_code.to_string(),
+                effective: row.effective,
+                from,
+                to: receivers_of.remove(&row.id).unwrap_or_default(),
+                term_end: row.term_end,
+                condition,
+                giver_keeps_residual: row.giver_keeps_residual,
+                decision: Decision {
+                    title: row.title,
+                    doc_number: row.doc_number,
+                    date: row.decided_on,
+                },
+            })
+        })
+        .collect()
+}
+
+/// Replays the item and rewrites its derived holdings and entrustments.
+async fn rebuild_item(tx: &mut Tx, item_code: &str) -> Result<()> {
+    let adjustments = item_adjustments(tx, item_code).await?;
+    let ledger = Ledger::replay(adjustments).map_err(|e| DbError::Invalid(e.to_string()))?;
+    on_tx!(&mut *tx, conn => {
+        sqlx::query("DELETE FROM power_holdings WHERE item_code = $1").bind(item_code).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM power_entrustments WHERE item_code = $1").bind(item_code).execute(&mut *conn).await
+            .map(|done| done.rows_affected())
+    })?;
+    for holding in &ledger.holdings {
+        insert_holding(tx, holding).await?;
+    }
+    for entrustment in &ledger.entrustments {
+        insert_entrustment(tx, entrustment).await?;
+    }
+    Ok(())
+}
+
+async fn insert_holding(tx: &mut Tx, holding: &Holding) -> Result<()> {
+    let condition = holding.condition.as_ref();
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO power_holdings (item_code, holder, territory, valid_from, valid_to, condition_attribute, \
+             condition_value, condition_text, supervised_by, opened_by, closed_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&holding.item_code)
+        .bind(&holding.holder.agency)
+        .bind(holding.holder.territory.as_deref().unwrap_or_default())
+        .bind(holding.from)
+        .bind(holding.to)
+        .bind(condition.map(|c| c.attribute.as_str()))
+        .bind(condition.map(|c| c.value.as_str()))
+        .bind(condition.map(|c| c.text.as_str()))
+        .bind(holding.supervised_by.as_ref().map(|p| p.agency.as_str()))
+        .bind(holding.opened_by)
+        .bind(holding.closed_by)
+        .execute(&mut *conn)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(())
+}
+
+async fn insert_entrustment(tx: &mut Tx, entrustment: &Entrustment) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO power_entrustments (item_code, legal_holder, exercised_by, territory, valid_from, valid_to, \
+             term_end, opened_by, taken_back_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&entrustment.item_code)
+        .bind(&entrustment.legal_holder.agency)
+        .bind(&entrustment.exercised_by.agency)
+        .bind(entrustment.exercised_by.territory.as_deref().unwrap_or_default())
+        .bind(entrustment.from)
+        .bind(entrustment.to)
+        .bind(entrustment.term_end)
+        .bind(entrustment.opened_by)
+        .bind(entrustment.taken_back_by)
+        .execute(&mut *conn)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+#[derive(sqlx::FromRow)]
+struct HoldingRow {
+    holder: String,
+    territory: String,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+    condition_attribute: Option<String>,
+    condition_value: Option<String>,
+    condition_text: Option<String>,
+    supervised_by: Option<String>,
+    opened_by: i64,
+    closed_by: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct EntrustmentRow {
+    legal_holder: String,
+    exercised_by: String,
+    territory: String,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+    term_end: Option<NaiveDate>,
+    opened_by: i64,
+    taken_back_by: Option<i64>,
+}
+
+/// Q1: who holds `item_code` for the division with materialised path `place` on `date`.
+pub async fn holder(
+    db: &Db,
+    item_code: &str,
+    place: &str,
+    date: NaiveDate,
+    attributes: Option<&CaseAttributes>,
+) -> Result<Vec<HolderAnswer>> {
+    let holdings: Vec<HoldingRow> = on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT holder, territory, valid_from, valid_to, condition_attribute, condition_value, condition_text, \
+             supervised_by, opened_by, closed_by FROM power_holdings WHERE item_code = $1",
+        )
+        .bind(item_code)
+        .fetch_all(pool)
+        .await
+    })?;
+    let entrustments: Vec<EntrustmentRow> = on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT legal_holder, exercised_by, territory, valid_from, valid_to, term_end, opened_by, taken_back_by \
+             FROM power_entrustments WHERE item_code = $1",
+        )
+        .bind(item_code)
+        .fetch_all(pool)
+        .await
+    })?;
+    let ledger = Ledger {
+        holdings: holdings
+            .into_iter()
+            .map(|row| holding_from_row(item_code, row))
+            .collect(),
+        entrustments: entrustments
+            .into_iter()
+            .map(|row| entrustment_from_row(item_code, row))
+            .collect(),
+        adjustments: Vec::new(),
+    };
+    Ok(ledger.holder(item_code, place, date, attributes))
+}
+
+fn holding_from_row(item_code: &str, row: HoldingRow) -> Holding {
+    let condition = match (row.condition_attribute, row.condition_value) {
+        (Some(attribute), Some(value)) => Some(Condition {
+            attribute,
+            value,
+            text: row.condition_text.unwrap_or_default(),
+        }),
+        _ => None,
+    };
+    Holding {
+        item_code: item_code.to_string(),
+        holder: Party::on_platform(&row.holder, &row.territory),
+        from: row.valid_from,
+        to: row.valid_to,
+        condition,
+        supervised_by: row.supervised_by.map(|agency| Party {
+            agency,
+            territory: None,
+        }),
+        opened_by: row.opened_by,
+        closed_by: row.closed_by,
+    }
+}
+
+fn entrustment_from_row(item_code: &str, row: EntrustmentRow) -> Entrustment {
+    Entrustment {
+        item_code: item_code.to_string(),
+        legal_holder: Party {
+            agency: row.legal_holder,
+            territory: None,
+        },
+        exercised_by: Party::on_platform(&row.exercised_by, &row.territory),
+        from: row.valid_from,
+        to: row.valid_to,
+        term_end: row.term_end,
+        opened_by: row.opened_by,
+        taken_back_by: row.taken_back_by,
+    }
+}
+
+/// One line of a catalogue as of a date.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct CatalogueRow {
+    pub item_code: String,
+    pub name: String,
+    pub category: String,
+    pub holder: String,
+    pub holder_name: String,
+    pub valid_from: NaiveDate,
+    pub condition_text: Option<String>,
+}
+
+/// Q2: the items held on `date` by agencies whose division lies within `division_path`
+/// (an agency's own catalogue when `agency` is given), by holder and item code.
+pub async fn catalogue(
+    db: &Db,
+    division_path: &str,
+    agency: Option<&str>,
+    date: NaiveDate,
+) -> Result<Vec<CatalogueRow>> {
+    let pattern = format!("{}%", crate::like_escape(division_path));
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT h.item_code, i.name, i.category, h.holder, a.name AS holder_name, h.valid_from, h.condition_text \
+             FROM power_holdings h JOIN power_items i ON i.code = h.item_code JOIN agencies a ON a.code = h.holder \
+             WHERE h.territory LIKE $1 ESCAPE '\\' AND ($2 IS NULL OR h.holder = $2) \
+             AND h.valid_from <= $3 AND (h.valid_to IS NULL OR h.valid_to > $3) \
+             ORDER BY h.holder, h.item_code",
+        )
+        .bind(&pattern)
+        .bind(agency)
+        .bind(date)
+        .fetch_all(pool)
+        .await
+    })
+    .map_err(Into::into)
+}
+
+/// The adjustment and decision a holding rests on, for citing it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct AdjustmentSummary {
+    pub id: i64,
+    pub kind: String,
+    pub effective: NaiveDate,
+    pub decision_title: String,
+    pub decision_doc_number: Option<String>,
+    pub decided_on: NaiveDate,
+}
+
+pub async fn adjustment_summary(db: &Db, id: i64) -> Result<Option<AdjustmentSummary>> {
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT j.id, j.kind, j.effective, c.title AS decision_title, c.doc_number AS decision_doc_number, c.decided_on \
+             FROM power_adjustments j JOIN power_decisions c ON c.id = j.decision_id WHERE j.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+    })
+    .map_err(Into::into)
+}
+
+/// Q1 answered for people and programs: names instead of codes, the condition in words, and
+/// the adjustment and decision that made the holder hold the item.
+#[derive(Debug, Clone, Serialize)]
+pub struct HolderReport {
+    pub agency: String,
+    pub agency_code: String,
+    pub exercised_by: String,
+    pub exercised_by_code: String,
+    pub supervised_by: Option<String>,
+    pub condition: Option<String>,
+    pub division: String,
+    pub on: NaiveDate,
+    pub basis_adjustment: Option<AdjustmentSummary>,
+    pub entrustment_lapsed: bool,
+}
+
+/// Q1 for a division code: every applicable holder, most specific first.
+pub async fn holder_reports(
+    db: &Db,
+    item_code: &str,
+    division_code: &str,
+    on: NaiveDate,
+    attributes: Option<&CaseAttributes>,
+) -> Result<Vec<HolderReport>> {
+    if item(db, item_code).await?.is_none() {
+        return Err(DbError::Invalid(format!("事项“{item_code}”不存在")));
+    }
+    let division = crate::org::division_by_code(db, division_code)
+        .await?
+        .ok_or_else(|| DbError::Invalid(format!("区划“{division_code}”不存在")))?;
+    let mut reports = Vec::new();
+    for answer in holder(db, item_code, &division.path, on, attributes).await? {
+        reports.push(HolderReport {
+            agency: agency_name(db, &answer.legal_holder.agency).await?,
+            agency_code: answer.legal_holder.agency.clone(),
+            exercised_by: agency_name(db, &answer.exercised_by.agency).await?,
+            exercised_by_code: answer.exercised_by.agency.clone(),
+            supervised_by: match &answer.supervised_by {
+                Some(party) => Some(agency_name(db, &party.agency).await?),
+                None => None,
+            },
+            condition: answer.condition.as_ref().map(|c| c.text.clone()),
+            division: division.code.clone(),
+            on,
+            basis_adjustment: adjustment_summary(db, answer.basis_adjustment).await?,
+            entrustment_lapsed: answer.lapsed_entrustment.is_some(),
+        });
+    }
+    Ok(reports)
+}
+
+async fn agency_name(db: &Db, code: &str) -> Result<String> {
+    Ok(crate::org::agency_by_code(db, code)
+        .await?
+        .map_or_else(|| code.to_string(), |a| a.name))
+}

@@ -1,0 +1,405 @@
+//! 权责清单 on both databases: a hand-computed ledger recorded through the storage layer, the
+//! holder question on the CLI and the API, and batches that contradict the register.
+
+use crate::support::{self, Browser, count};
+use chrono::NaiveDate;
+use fazhi_core::powers::{AdjustmentKind, CaseAttributes, Condition, Decision, Item, parse_basis};
+use fazhi_db::powers::{Giver, NewAdjustment, NewBatch, holder_reports, record_batch, save_item};
+use fazhi_db::{Actor, Db, DbError};
+
+fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+fn actor() -> Actor {
+    Actor::cli("test")
+}
+
+fn item(code: &str, category: &str) -> Item {
+    Item {
+        code: code.into(),
+        name: format!("测试事项{code}"),
+        category: category.into(),
+        basis: parse_basis("《中华人民共和国行政许可法》第十二条").unwrap(),
+        responsibilities: vec!["受理".into(), "决定".into()],
+        accountability: String::new(),
+        supervision: String::new(),
+        note: String::new(),
+    }
+}
+
+fn adjustment(kind: AdjustmentKind, item: &str, effective: &str) -> NewAdjustment {
+    NewAdjustment {
+        kind,
+        item_code: item.into(),
+        effective: date(effective),
+        from: None,
+        to: Vec::new(),
+        term_end: None,
+        condition: None,
+        giver_keeps_residual: false,
+    }
+}
+
+fn batch(title: &str, decided: &str, adjustments: Vec<NewAdjustment>) -> NewBatch {
+    NewBatch {
+        decision: Decision {
+            title: title.into(),
+            doc_number: None,
+            date: date(decided),
+        },
+        url: None,
+        adjustments,
+    }
+}
+
+const CITY_WATER: &str = "G441400-016";
+const MEIJIANG_WATER: &str = "G441402-005";
+const MEIJIANG_MARKET: &str = "G441402-004";
+const JIANGNAN_STREET: &str = "G441402004-001";
+
+/// T-QS: taken over 2019-06-01, handed to 梅江区 2020-03-01 except cross-county intakes.
+/// T-CF: a 梅江区 penalty, handed to 江南街道 2020-12-01 except cross-area and major cases.
+async fn record_test_ledger(db: &Db) {
+    for (code, category) in [("T-QS", "XK"), ("T-CF", "CF")] {
+        save_item(
+            db,
+            &actor(),
+            fazhi_core::clock::now(),
+            &item(code, category),
+        )
+        .await
+        .unwrap();
+    }
+    let take_over = NewAdjustment {
+        from: Some(Giver::External("广东省水利厅".into())),
+        to: vec![CITY_WATER.into()],
+        ..adjustment(AdjustmentKind::TakeOver, "T-QS", "2019-06-01")
+    };
+    let penalty = NewAdjustment {
+        to: vec![MEIJIANG_MARKET.into()],
+        ..adjustment(AdjustmentKind::Add, "T-CF", "2019-01-01")
+    };
+    record_batch(
+        db,
+        &actor(),
+        fazhi_core::clock::now(),
+        &batch("测试：承接与新增", "2018-12-01", vec![take_over, penalty]),
+    )
+    .await
+    .unwrap();
+    let devolve = NewAdjustment {
+        from: Some(Giver::Agency(CITY_WATER.into())),
+        to: vec![MEIJIANG_WATER.into()],
+        condition: Some(Condition {
+            attribute: "intake_spans_counties".into(),
+            value: "false".into(),
+            text: "不含跨县取水".into(),
+        }),
+        giver_keeps_residual: true,
+        ..adjustment(AdjustmentKind::Devolve, "T-QS", "2020-03-01")
+    };
+    let to_town = NewAdjustment {
+        from: Some(Giver::Agency(MEIJIANG_MARKET.into())),
+        to: vec![JIANGNAN_STREET.into()],
+        condition: Some(Condition {
+            attribute: "cross_area_or_major".into(),
+            value: "false".into(),
+            text: "跨区域及重大案件除外".into(),
+        }),
+        giver_keeps_residual: true,
+        ..adjustment(AdjustmentKind::Devolve, "T-CF", "2020-12-01")
+    };
+    record_batch(
+        db,
+        &actor(),
+        fazhi_core::clock::now(),
+        &batch("测试：下放", "2020-02-20", vec![devolve, to_town]),
+    )
+    .await
+    .unwrap();
+}
+
+fn attrs(attribute: &str, value: &str) -> CaseAttributes {
+    [(attribute.to_string(), value.to_string())]
+        .into_iter()
+        .collect()
+}
+
+async fn holders(
+    db: &Db,
+    item: &str,
+    division: &str,
+    on: &str,
+    attributes: Option<&CaseAttributes>,
+) -> Vec<String> {
+    holder_reports(db, item, division, date(on), attributes)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.agency_code)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_holder_follows_the_2020_hand_down_on_both_databases() {
+    for db in support::demo_backends().await {
+        record_test_ledger(&db).await;
+        assert_eq!(
+            holders(&db, "T-QS", "441402004", "2020-02-29", None).await,
+            [CITY_WATER]
+        );
+        assert_eq!(
+            holders(&db, "T-QS", "441402004", "2020-03-01", None).await,
+            [MEIJIANG_WATER, CITY_WATER]
+        );
+        let local = attrs("intake_spans_counties", "false");
+        assert_eq!(
+            holders(&db, "T-QS", "441402004", "2020-03-01", Some(&local)).await,
+            [MEIJIANG_WATER]
+        );
+        let cross = attrs("intake_spans_counties", "true");
+        assert_eq!(
+            holders(&db, "T-QS", "441402", "2020-03-01", Some(&cross)).await,
+            [CITY_WATER]
+        );
+        assert_eq!(
+            holders(&db, "T-QS", "441422", "2020-03-01", Some(&local)).await,
+            [CITY_WATER],
+            "大埔 was not part of this test batch"
+        );
+        let report = &holder_reports(&db, "T-QS", "441402", date("2020-06-01"), Some(&local))
+            .await
+            .unwrap()[0];
+        assert_eq!(report.agency, "梅江区水务局");
+        assert_eq!(report.supervised_by.as_deref(), Some("梅州市水务局"));
+        assert_eq!(report.condition.as_deref(), Some("不含跨县取水"));
+        let basis = report.basis_adjustment.as_ref().unwrap();
+        assert_eq!(
+            (basis.kind.as_str(), basis.decision_title.as_str()),
+            ("devolve", "测试：下放")
+        );
+        let ordinary = attrs("cross_area_or_major", "false");
+        assert_eq!(
+            holders(&db, "T-CF", "441402004", "2020-12-01", Some(&ordinary)).await,
+            [JIANGNAN_STREET]
+        );
+        assert_eq!(
+            holders(&db, "T-CF", "441402006", "2020-12-01", Some(&ordinary)).await,
+            [MEIJIANG_MARKET],
+            "金山街道 received nothing"
+        );
+    }
+}
+
+#[tokio::test]
+async fn catalogues_as_of_a_date_on_both_databases() {
+    for db in support::demo_backends().await {
+        record_test_ledger(&db).await;
+        let meijiang = "/440000/441400/441402/";
+        let codes = |rows: Vec<fazhi_db::powers::CatalogueRow>| {
+            rows.into_iter()
+                .map(|r| (r.holder, r.item_code))
+                .collect::<Vec<_>>()
+        };
+        let before = codes(
+            fazhi_db::powers::catalogue(&db, meijiang, None, date("2020-01-01"))
+                .await
+                .unwrap(),
+        );
+        assert_eq!(before, [(MEIJIANG_MARKET.to_string(), "T-CF".to_string())]);
+        let after = codes(
+            fazhi_db::powers::catalogue(&db, meijiang, None, date("2020-12-01"))
+                .await
+                .unwrap(),
+        );
+        assert!(after.contains(&(JIANGNAN_STREET.to_string(), "T-CF".to_string())));
+        assert!(after.contains(&(MEIJIANG_WATER.to_string(), "T-QS".to_string())));
+        assert!(
+            after.contains(&(MEIJIANG_WATER.to_string(), "DEMO-XK-QS".to_string())),
+            "the demo hand-down is there too"
+        );
+        let city_water = fazhi_db::powers::catalogue(
+            &db,
+            "/440000/441400/",
+            Some(CITY_WATER),
+            date("2020-12-01"),
+        )
+        .await
+        .unwrap();
+        let items: Vec<&str> = city_water.iter().map(|r| r.item_code.as_str()).collect();
+        assert_eq!(
+            items,
+            ["DEMO-XK-QS", "T-QS"],
+            "the city keeps cross-county intakes"
+        );
+    }
+}
+
+async fn ledger_counts(db: &Db) -> [i64; 5] {
+    [
+        count(db, "power_adjustments").await,
+        count(db, "power_adjustment_receivers").await,
+        count(db, "power_holdings").await,
+        count(db, "power_decisions").await,
+        count(db, "audit_log").await,
+    ]
+}
+
+async fn refused(db: &Db, batch: NewBatch, fragment: &str) {
+    let before = ledger_counts(db).await;
+    match record_batch(db, &actor(), fazhi_core::clock::now(), &batch).await {
+        Err(DbError::Invalid(message)) => assert!(
+            message.contains(fragment),
+            "expected “{fragment}” in “{message}”"
+        ),
+        other => panic!("expected “{fragment}”, got {other:?}"),
+    }
+    assert_eq!(ledger_counts(db).await, before, "nothing written");
+}
+
+#[tokio::test]
+async fn a_batch_that_contradicts_the_register_writes_nothing() {
+    for db in support::demo_backends().await {
+        record_test_ledger(&db).await;
+        let good = NewAdjustment {
+            to: vec![CITY_WATER.into()],
+            ..adjustment(AdjustmentKind::Add, "T-CF", "2021-01-01")
+        };
+        let not_held = NewAdjustment {
+            from: Some(Giver::Agency("G441400-024".into())),
+            to: vec![MEIJIANG_MARKET.into()],
+            ..adjustment(AdjustmentKind::Devolve, "T-QS", "2021-01-01")
+        };
+        refused(
+            &db,
+            batch("测试：坏批次", "2020-12-20", vec![good.clone(), not_held]),
+            "未持有此事项",
+        )
+        .await;
+        let unknown_agency = NewAdjustment {
+            to: vec!["G449999-001".into()],
+            ..good.clone()
+        };
+        refused(
+            &db,
+            batch("测试：坏批次", "2020-12-20", vec![unknown_agency]),
+            "机构“G449999-001”不存在",
+        )
+        .await;
+        let unknown_item = NewAdjustment {
+            item_code: "NO-SUCH".into(),
+            ..good.clone()
+        };
+        refused(
+            &db,
+            batch("测试：坏批次", "2020-12-20", vec![unknown_item]),
+            "事项“NO-SUCH”不存在",
+        )
+        .await;
+        refused(
+            &db,
+            batch("测试：坏批次", "2021-02-01", vec![good.clone()]),
+            "早于决定日期",
+        )
+        .await;
+        let overlapping = |effective: &str, end: &str| NewAdjustment {
+            from: Some(Giver::Agency(CITY_WATER.into())),
+            to: vec!["G441422-004".into()],
+            term_end: Some(date(end)),
+            ..adjustment(AdjustmentKind::Entrust, "T-QS", effective)
+        };
+        record_batch(
+            &db,
+            &actor(),
+            fazhi_core::clock::now(),
+            &batch(
+                "测试：委托",
+                "2020-12-20",
+                vec![overlapping("2021-01-01", "2022-01-01")],
+            ),
+        )
+        .await
+        .unwrap();
+        refused(
+            &db,
+            batch(
+                "测试：重叠委托",
+                "2020-12-20",
+                vec![overlapping("2021-06-01", "2022-06-01")],
+            ),
+            "重叠",
+        )
+        .await;
+        refused(
+            &db,
+            batch("测试：空批次", "2020-12-20", vec![]),
+            "没有任何调整",
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn bad_items_are_refused_with_the_field_named() {
+    for db in support::backends().await {
+        let items = count(&db, "power_items").await;
+        let cases = [
+            (
+                Item {
+                    category: "ZZ".into(),
+                    ..item("T-1", "XK")
+                },
+                "事项类别",
+            ),
+            (
+                Item {
+                    basis: vec![],
+                    ..item("T-2", "XK")
+                },
+                "设定依据",
+            ),
+            (
+                Item {
+                    name: String::new(),
+                    ..item("T-3", "XK")
+                },
+                "事项名称",
+            ),
+        ];
+        for (bad, field) in cases {
+            let error = save_item(&db, &actor(), fazhi_core::clock::now(), &bad)
+                .await
+                .unwrap_err();
+            assert!(error.to_string().contains(field), "{error}");
+        }
+        assert_eq!(count(&db, "power_items").await, items);
+    }
+}
+
+#[tokio::test]
+async fn the_holder_question_by_machine_on_the_api() {
+    for db in support::demo_backends().await {
+        let mut client = Browser::new(support::app(&db).await);
+        let reply = client
+            .get("/api/v1/powers/items/DEMO-XK-QS/holder?division=441402&on=2020-03-01")
+            .await;
+        assert_eq!(reply.status, axum::http::StatusCode::OK, "{}", reply.body);
+        let answers: Vec<serde_json::Value> = serde_json::from_str(&reply.body).unwrap();
+        assert_eq!(answers[0]["agency"], "梅江区水务局");
+        assert_eq!(answers[0]["condition"], "不含跨县（市、区）取水");
+        assert_eq!(answers[1]["agency"], "梅州市水务局");
+        assert_eq!(answers[0]["basis_adjustment"]["kind"], "devolve");
+        let before = client
+            .get("/api/v1/powers/items/DEMO-XK-QS/holder?division=441402&on=2020-02-29")
+            .await;
+        let answers: Vec<serde_json::Value> = serde_json::from_str(&before.body).unwrap();
+        assert_eq!(answers.len(), 1);
+        assert_eq!(answers[0]["agency"], "梅州市水务局");
+        let bad = client
+            .get("/api/v1/powers/items/NO-SUCH/holder?division=441402&on=2020-03-01")
+            .await;
+        assert_eq!(bad.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("事项“NO-SUCH”不存在"));
+    }
+}
