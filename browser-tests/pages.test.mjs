@@ -113,6 +113,22 @@ test('a county admin creates a clerk and sees only the county in the agency list
   assert.deepEqual(p.errors, []);
 });
 
+test('the powers catalogue changes with the date and links to the item history', async () => {
+  const p = await page();
+  await p.goto(`${base}/powers?division=441402`);
+  await p.getByLabel('截至日期').fill('2020-02-29');
+  await p.getByRole('button', { name: '查询' }).click();
+  await p.getByText('该日期没有符合条件的事项').waitFor();
+  await p.getByLabel('截至日期').fill('2020-03-01');
+  await p.getByRole('button', { name: '查询' }).click();
+  await p.getByRole('link', { name: '取水许可（演示）' }).click();
+  await p.getByText('取水许可下放县（市、区）实施的通知（演示）').waitFor();
+  await p.screenshot({ path: join(SHOTS, 'power-item.png'), fullPage: true });
+  await p.goto(`${base}/powers?on=2020-03-01`);
+  await p.screenshot({ path: join(SHOTS, 'powers.png'), fullPage: true });
+  assert.deepEqual(p.errors, []);
+});
+
 test('the calendar computes a due date across National Day 2024 and shows the month', async () => {
   const p = await page();
   await p.goto(`${base}/calendar`);
@@ -127,7 +143,7 @@ test('the calendar computes a due date across National Day 2024 and shows the mo
 test('pages fit a phone screen without horizontal scrolling', async () => {
   const p = await page({ width: 375, height: 740 });
   await login(p, 'leader');
-  for (const path of ['/admin', '/admin/org?division=441400', '/calendar', '/admin/audit']) {
+  for (const path of ['/admin', '/admin/org?division=441400', '/calendar', '/admin/audit', '/powers?on=2020-03-01', '/powers/items/DEMO-XK-QS']) {
     await p.goto(base + path);
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `${path} overflows by ${overflow}px`);
@@ -146,7 +162,8 @@ test('pages have no WCAG 2.1 AA violations found by axe-core', async () => {
     const found = result.violations.map((v) => `${path}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
     assert.deepEqual(found, [], found.join('\n'));
   };
-  for (const path of ['/', '/login', '/calendar?from=2024-09-20&working_days=20', '/no-such-page']) await check(path);
+  for (const path of ['/', '/login', '/calendar?from=2024-09-20&working_days=20', '/no-such-page',
+    '/powers?on=2020-03-01', '/powers/items/DEMO-XK-QS']) await check(path);
   await login(p, 'admin');
   for (const path of ['/admin', '/admin/org?division=441402', '/admin/users', '/admin/users/new', '/admin/users/2',
     '/admin/audit', '/admin/audit/verify', '/admin/calendar', '/admin/parameters', '/admin/tokens']) await check(path);

@@ -698,3 +698,212 @@ async fn agency_name(db: &Db, code: &str) -> Result<String> {
         .await?
         .map_or_else(|| code.to_string(), |a| a.name))
 }
+
+/// Filters of the public catalogue. Empty means "any".
+#[derive(Debug, Clone, Default)]
+pub struct CatalogueFilter {
+    /// Materialised path of the division (itself and below).
+    pub division_path: String,
+    pub agency: Option<String>,
+    pub category: Option<String>,
+    /// Part of the item name or code.
+    pub search: Option<String>,
+    /// Exactly this item.
+    pub item: Option<String>,
+    pub on: NaiveDate,
+}
+
+fn push_catalogue_filter<DB>(query: &mut sqlx::QueryBuilder<DB>, filter: &CatalogueFilter)
+where
+    DB: sqlx::Database,
+    for<'a> String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    for<'a> NaiveDate: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    query
+        .push(" WHERE h.territory LIKE ")
+        .push_bind(format!("{}%", crate::like_escape(&filter.division_path)));
+    query
+        .push(" ESCAPE '\\' AND h.valid_from <= ")
+        .push_bind(filter.on);
+    query
+        .push(" AND (h.valid_to IS NULL OR h.valid_to > ")
+        .push_bind(filter.on)
+        .push(")");
+    if let Some(agency) = &filter.agency {
+        query.push(" AND h.holder = ").push_bind(agency.clone());
+    }
+    if let Some(category) = &filter.category {
+        query.push(" AND i.category = ").push_bind(category.clone());
+    }
+    if let Some(item) = &filter.item {
+        query.push(" AND h.item_code = ").push_bind(item.clone());
+    }
+    if let Some(search) = &filter.search {
+        let pattern = format!("%{}%", crate::like_escape(search));
+        query
+            .push(" AND (i.name LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\'");
+        query
+            .push(" OR i.code LIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\')");
+    }
+}
+
+const CATALOGUE_FROM: &str = " FROM power_holdings h JOIN power_items i ON i.code = h.item_code \
+     JOIN agencies a ON a.code = h.holder";
+
+/// Q2 as a page: holdings in force on the filter's date, by holder then item. `page = None`
+/// returns every row (exports).
+pub async fn catalogue_page(
+    db: &Db,
+    filter: &CatalogueFilter,
+    page: Option<crate::Page>,
+) -> Result<(Vec<CatalogueRow>, i64)> {
+    on_pool!(db, pool => {
+        let mut rows_query = sqlx::QueryBuilder::new(
+            "SELECT h.item_code, i.name, i.category, h.holder, a.name AS holder_name, h.valid_from, h.condition_text",
+        );
+        rows_query.push(CATALOGUE_FROM);
+        push_catalogue_filter(&mut rows_query, filter);
+        rows_query.push(" ORDER BY h.holder, h.item_code");
+        if let Some(page) = page {
+            rows_query.push(" LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
+        }
+        let rows: Vec<CatalogueRow> = rows_query.build_query_as().fetch_all(pool).await?;
+        let mut count_query = sqlx::QueryBuilder::new("SELECT COUNT(*)");
+        count_query.push(CATALOGUE_FROM);
+        push_catalogue_filter(&mut count_query, filter);
+        let total: i64 = count_query.build_query_scalar().fetch_one(pool).await?;
+        Ok((rows, total))
+    })
+}
+
+/// An item with all its fields, for its public page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemDetail {
+    pub item: Item,
+    pub category_name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ItemDetailRow {
+    code: String,
+    name: String,
+    category: String,
+    category_name: String,
+    basis: String,
+    responsibilities: String,
+    accountability: String,
+    supervision: String,
+    note: String,
+}
+
+pub async fn item_detail(db: &Db, code: &str) -> Result<Option<ItemDetail>> {
+    let row: Option<ItemDetailRow> = on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT i.code, i.name, i.category, c.name AS category_name, i.basis, i.responsibilities, i.accountability, \
+             i.supervision, i.note FROM power_items i JOIN power_categories c ON c.code = i.category WHERE i.code = $1",
+        )
+        .bind(code)
+        .fetch_optional(pool)
+        .await
+    })?;
+    let Some(row) = row else { return Ok(None) };
+    let json_error =
+        |e: serde_json::Error| DbError::Invalid(format!("事项“{code}”的存储格式有误：{e}"));
+    Ok(Some(ItemDetail {
+        item: Item {
+            code: row.code,
+            name: row.name,
+            category: row.category,
+            basis: serde_json::from_str(&row.basis).map_err(json_error)?,
+            responsibilities: serde_json::from_str(&row.responsibilities).map_err(json_error)?,
+            accountability: row.accountability,
+            supervision: row.supervision,
+            note: row.note,
+        },
+        category_name: row.category_name,
+    }))
+}
+
+/// Q4: one line of an item's history.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct HistoryRow {
+    pub id: i64,
+    pub kind: String,
+    pub effective: NaiveDate,
+    pub from_name: Option<String>,
+    pub receivers: Option<String>,
+    pub term_end: Option<NaiveDate>,
+    pub condition_text: Option<String>,
+    pub decision_title: String,
+    pub decision_doc_number: Option<String>,
+    pub decided_on: NaiveDate,
+    pub decision_url: Option<String>,
+}
+
+impl HistoryRow {
+    pub fn kind_zh(&self) -> &'static str {
+        AdjustmentKind::parse(&self.kind)
+            .map(AdjustmentKind::zh)
+            .unwrap_or("")
+    }
+}
+
+/// Q4: every adjustment of the item in date order, with giver, receivers and decision.
+pub async fn item_history(db: &Db, code: &str) -> Result<Vec<HistoryRow>> {
+    let mut rows: Vec<HistoryRow> = on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT j.id, j.kind, j.effective, COALESCE(a.name, j.from_external) AS from_name, \
+             NULL AS receivers, j.term_end, j.condition_text, c.title AS decision_title, \
+             c.doc_number AS decision_doc_number, c.decided_on, c.url AS decision_url \
+             FROM power_adjustments j JOIN power_decisions c ON c.id = j.decision_id \
+             LEFT JOIN agencies a ON a.code = j.from_agency WHERE j.item_code = $1 ORDER BY j.effective, j.id",
+        )
+        .bind(code)
+        .fetch_all(pool)
+        .await
+    })?;
+    let receivers: Vec<(i64, String)> = on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT r.adjustment_id, a.name FROM power_adjustment_receivers r \
+             JOIN power_adjustments j ON j.id = r.adjustment_id JOIN agencies a ON a.code = r.agency \
+             WHERE j.item_code = $1 ORDER BY a.code",
+        )
+        .bind(code)
+        .fetch_all(pool)
+        .await
+    })?;
+    for row in &mut rows {
+        let names: Vec<&str> = receivers
+            .iter()
+            .filter(|(id, _)| *id == row.id)
+            .map(|(_, name)| name.as_str())
+            .collect();
+        row.receivers = (!names.is_empty()).then(|| names.join("、"));
+    }
+    Ok(rows)
+}
+
+/// Agencies that hold anything within a division on a date (for the catalogue's agency filter).
+pub async fn holders_within(
+    db: &Db,
+    division_path: &str,
+    on: NaiveDate,
+) -> Result<Vec<(String, String)>> {
+    let pattern = format!("{}%", crate::like_escape(division_path));
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT DISTINCT h.holder, a.name FROM power_holdings h JOIN agencies a ON a.code = h.holder \
+             WHERE h.territory LIKE $1 ESCAPE '\\' AND h.valid_from <= $2 AND (h.valid_to IS NULL OR h.valid_to > $2) \
+             ORDER BY h.holder",
+        )
+        .bind(&pattern)
+        .bind(on)
+        .fetch_all(pool)
+        .await
+    })
+    .map_err(Into::into)
+}

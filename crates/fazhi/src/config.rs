@@ -21,6 +21,8 @@ pub struct Config {
     pub lockout_minutes: i64,
     /// `text` or `json`
     pub log_format: String,
+    /// Division code whose lists the public pages show first.
+    pub home_division: String,
 }
 
 impl Default for Config {
@@ -34,6 +36,7 @@ impl Default for Config {
             lockout_max_failures: 5,
             lockout_minutes: 15,
             log_format: "text".to_string(),
+            home_division: "441400".to_string(),
         }
     }
 }
@@ -92,6 +95,9 @@ impl Config {
         if let Some(format) = env("FAZHI_LOG_FORMAT") {
             self.log_format = format;
         }
+        if let Some(code) = env("FAZHI_HOME_DIVISION") {
+            self.home_division = code;
+        }
         Ok(())
     }
 
@@ -117,6 +123,7 @@ impl Config {
                 max_failures: self.lockout_max_failures,
                 lock_for: chrono::Duration::minutes(self.lockout_minutes),
             },
+            home_division: self.home_division.clone(),
         }
     }
 }

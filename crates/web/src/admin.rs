@@ -53,7 +53,7 @@ pub struct Pager {
 }
 
 impl Pager {
-    fn new(page: Page, total: i64, query_without_page: &str) -> Pager {
+    pub fn new(page: Page, total: i64, query_without_page: &str) -> Pager {
         let pages = (total.max(0) as u64).div_ceil(u64::from(page.size)).max(1) as u32;
         let link = |n: u32| format!("?{query_without_page}page={n}");
         Pager {

@@ -15,6 +15,7 @@ pub mod api;
 pub mod error;
 pub mod metrics;
 pub mod portal;
+pub mod powers;
 pub mod session;
 
 /// Largest request body accepted (forms and CSV uploads).
@@ -29,6 +30,8 @@ pub struct WebConfig {
     /// Idle lifetime of a session.
     pub session_ttl: chrono::Duration,
     pub lockout: LockoutPolicy,
+    /// The division whose lists the public pages show first (梅州市 for the model user).
+    pub home_division: String,
 }
 
 impl Default for WebConfig {
@@ -38,6 +41,7 @@ impl Default for WebConfig {
             allowed_origins: Vec::new(),
             session_ttl: chrono::Duration::hours(2),
             lockout: LockoutPolicy::default(),
+            home_division: "441400".to_string(),
         }
     }
 }
@@ -92,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .merge(portal::router())
         .merge(admin::router())
         .merge(api::router())
+        .merge(powers::router())
         .merge(metrics::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(error::localize_rejections))

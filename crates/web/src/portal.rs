@@ -40,8 +40,11 @@ pub struct NavItem {
 impl Layout {
     /// The menu shows only what the user may open; modules not built yet are not listed.
     pub fn new(title: &str, current: &str, staff: Option<&Staff>) -> Layout {
-        let mut entries: Vec<(&'static str, &'static str)> =
-            vec![("/", "首页"), ("/calendar", "工作日计算")];
+        let mut entries: Vec<(&'static str, &'static str)> = vec![
+            ("/", "首页"),
+            ("/powers", "权责清单"),
+            ("/calendar", "工作日计算"),
+        ];
         if let Some(staff) = staff {
             entries.push(("/admin", "工作台"));
             entries.push(("/admin/org", "组织机构"));

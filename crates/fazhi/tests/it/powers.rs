@@ -403,3 +403,79 @@ async fn the_holder_question_by_machine_on_the_api() {
         assert!(bad.body.contains("事项“NO-SUCH”不存在"));
     }
 }
+
+#[tokio::test]
+async fn the_public_catalogue_shows_any_date_and_downloads_as_csv() {
+    for db in support::demo_backends().await {
+        let mut visitor = Browser::new(support::app(&db).await);
+        let before = visitor.get("/powers?division=441402&on=2020-02-29").await;
+        assert_eq!(before.status, axum::http::StatusCode::OK);
+        assert!(
+            !before.body.contains("取水许可（演示）"),
+            "梅江区 held nothing of it before the hand-down"
+        );
+        let after = visitor.get("/powers?division=441402&on=2020-03-01").await;
+        assert!(
+            after.body.contains("取水许可（演示）") && after.body.contains("梅江区水务局"),
+            "{}",
+            after.body
+        );
+        assert!(after.body.contains("不含跨县（市、区）取水"));
+        let city = visitor.get("/powers?on=2020-03-01").await;
+        assert!(
+            city.body.contains("共9项"),
+            "the city water bureau and eight county bureaus"
+        );
+        let filtered = visitor
+            .get("/powers?on=2020-03-01&agency=G441400-016")
+            .await;
+        assert!(filtered.body.contains("共1项"));
+        let csv = visitor
+            .get("/powers/catalogue.csv?division=441400&on=2020-03-01")
+            .await;
+        assert_eq!(csv.content_type, "text/csv; charset=utf-8");
+        assert!(csv.body.starts_with(
+            "\u{feff}事项编码,事项名称,事项类别,实施主体,机构代码,持有起始日,适用条件\r\n"
+        ));
+        assert_eq!(csv.body.lines().count(), 10, "header and nine holdings");
+        assert!(
+            csv.body
+                .contains("DEMO-XK-QS,取水许可（演示）,XK,梅州市水务局,G441400-016,2019-01-01,")
+        );
+        let bad_date = visitor.get("/powers?on=2020-02-30").await;
+        assert_eq!(
+            bad_date.status,
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert!(bad_date.body.contains("格式错误"));
+        assert_eq!(
+            visitor.get("/powers?division=999999").await.status,
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_item_page_shows_its_holders_on_a_date_and_its_history() {
+    for db in support::demo_backends().await {
+        let mut visitor = Browser::new(support::app(&db).await);
+        let page = visitor.get("/powers/items/DEMO-XK-QS?on=2020-02-29").await;
+        assert_eq!(page.status, axum::http::StatusCode::OK);
+        assert!(page.body.contains("《中华人民共和国水法》第四十八条"));
+        assert!(page.body.contains("承接") && page.body.contains("广东省水利厅"));
+        assert!(
+            page.body.contains("下放")
+                && page
+                    .body
+                    .contains("取水许可下放县（市、区）实施的通知（演示）")
+        );
+        assert!(
+            page.body.contains("梅州市水务局") && !page.body.contains("<td>兴宁市水务局</td><td>"),
+            "one holder on that date"
+        );
+        assert_eq!(
+            visitor.get("/powers/items/NO-SUCH").await.status,
+            axum::http::StatusCode::NOT_FOUND
+        );
+    }
+}

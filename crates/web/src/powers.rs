@@ -1,0 +1,233 @@
+//! 权责清单 public pages: the catalogue as of any date (by division, agency, category, with
+//! search and a CSV download) and an item page with its history. The list is public law.
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::portal::{Layout, html};
+use crate::session::Visitor;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::NaiveDate;
+use fazhi_db::Page;
+use fazhi_db::powers::{CatalogueFilter, CatalogueRow, HistoryRow, ItemDetail};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/powers", get(catalogue_page))
+        .route("/powers/catalogue.csv", get(catalogue_csv))
+        .route("/powers/items/{code}", get(item_page))
+}
+
+#[derive(Deserialize, Default)]
+struct CatalogueQuery {
+    division: Option<String>,
+    agency: Option<String>,
+    category: Option<String>,
+    q: Option<String>,
+    on: Option<String>,
+    page: Option<u32>,
+}
+
+fn non_empty(text: &Option<String>) -> Option<String> {
+    text.as_ref()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+/// The filter a query describes, with the division it names (the home division by default).
+async fn filter_of(
+    state: &AppState,
+    query: &CatalogueQuery,
+) -> Result<(CatalogueFilter, fazhi_db::org::DivisionRow), AppError> {
+    let code = non_empty(&query.division).unwrap_or_else(|| state.config.home_division.clone());
+    let division = fazhi_db::org::division_by_code(&state.db, &code)
+        .await?
+        .ok_or_else(|| AppError::Invalid(format!("区划“{code}”不存在")))?;
+    let on = match non_empty(&query.on) {
+        Some(text) => NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|_| AppError::Invalid(format!("日期“{text}”格式错误，应为YYYY-MM-DD")))?,
+        None => fazhi_core::clock::beijing_today(),
+    };
+    let search = non_empty(&query.q);
+    if search.as_ref().is_some_and(|s| s.chars().count() > 50) {
+        return Err(AppError::Invalid("查询文字不能超过50个字符".into()));
+    }
+    let filter = CatalogueFilter {
+        division_path: division.path.clone(),
+        agency: non_empty(&query.agency),
+        category: non_empty(&query.category),
+        search,
+        item: None,
+        on,
+    };
+    Ok((filter, division))
+}
+
+#[derive(Template)]
+#[template(path = "powers.html")]
+struct CataloguePage {
+    layout: Layout,
+    division: fazhi_db::org::DivisionRow,
+    divisions: Vec<fazhi_db::org::DivisionRow>,
+    agencies: Vec<(String, String)>,
+    categories: Vec<fazhi_db::powers::CategoryRow>,
+    rows: Vec<CatalogueRow>,
+    agency: String,
+    category: String,
+    q: String,
+    on: String,
+    pager: crate::admin::Pager,
+    query_string: String,
+}
+
+async fn catalogue_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<CatalogueQuery>,
+) -> Result<Response, AppError> {
+    let (filter, division) = filter_of(&state, &query).await?;
+    let page = Page::new(query.page.unwrap_or(1), Page::DEFAULT_SIZE);
+    let (rows, total) = fazhi_db::powers::catalogue_page(&state.db, &filter, Some(page)).await?;
+    let home = fazhi_db::org::division_by_code(&state.db, &state.config.home_division).await?;
+    let mut divisions = Vec::new();
+    if let Some(home) = home {
+        divisions = fazhi_db::org::child_divisions(&state.db, Some(home.id)).await?;
+        divisions.insert(0, home);
+    }
+    let query_string = format!(
+        "division={}&agency={}&category={}&q={}&on={}&",
+        division.code,
+        crate::error::percent_encode(filter.agency.as_deref().unwrap_or("")),
+        crate::error::percent_encode(filter.category.as_deref().unwrap_or("")),
+        crate::error::percent_encode(filter.search.as_deref().unwrap_or("")),
+        filter.on
+    );
+    html(CataloguePage {
+        layout: Layout::new("权责清单", "/powers", visitor.staff.as_ref()),
+        agencies: fazhi_db::powers::holders_within(&state.db, &division.path, filter.on).await?,
+        categories: fazhi_db::powers::categories(&state.db).await?,
+        divisions,
+        rows,
+        agency: filter.agency.clone().unwrap_or_default(),
+        category: filter.category.clone().unwrap_or_default(),
+        q: filter.search.clone().unwrap_or_default(),
+        on: filter.on.to_string(),
+        pager: crate::admin::Pager::new(page, total, &query_string),
+        query_string,
+        division,
+    })
+}
+
+/// Quotes a CSV field when it needs it (RFC 4180).
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// The catalogue view as CSV, UTF-8 with a byte-order mark so that Excel and WPS open it in Chinese.
+async fn catalogue_csv(
+    State(state): State<AppState>,
+    Query(query): Query<CatalogueQuery>,
+) -> Result<Response, AppError> {
+    let (filter, division) = filter_of(&state, &query).await?;
+    let (rows, _) = fazhi_db::powers::catalogue_page(&state.db, &filter, None).await?;
+    let mut csv = String::from(
+        "\u{feff}事项编码,事项名称,事项类别,实施主体,机构代码,持有起始日,适用条件\r\n",
+    );
+    for row in rows {
+        let fields = [
+            row.item_code.as_str(),
+            row.name.as_str(),
+            row.category.as_str(),
+            row.holder_name.as_str(),
+            row.holder.as_str(),
+            &row.valid_from.to_string(),
+            row.condition_text.as_deref().unwrap_or(""),
+        ];
+        csv.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        csv.push_str("\r\n");
+    }
+    let filename = format!(
+        "attachment; filename=\"powers-{}-{}.csv\"",
+        division.code, filter.on
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, filename),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "power_item.html")]
+struct ItemPage {
+    layout: Layout,
+    detail: ItemDetail,
+    basis: String,
+    holdings: Vec<CatalogueRow>,
+    history: Vec<HistoryRow>,
+    on: String,
+}
+
+async fn item_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+    Query(query): Query<CatalogueQuery>,
+) -> Result<Response, AppError> {
+    let detail = fazhi_db::powers::item_detail(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (mut filter, _) = filter_of(
+        &state,
+        &CatalogueQuery {
+            division: Some("".into()),
+            ..query
+        },
+    )
+    .await?;
+    filter.division_path = "/".into();
+    filter.item = Some(code.clone());
+    let (holdings, _) = fazhi_db::powers::catalogue_page(&state.db, &filter, None).await?;
+    html(ItemPage {
+        layout: Layout::new(
+            &format!("{}（{}）", detail.item.name, detail.item.code),
+            "/powers",
+            visitor.staff.as_ref(),
+        ),
+        basis: fazhi_core::powers::basis_text(&detail.item.basis),
+        history: fazhi_db::powers::item_history(&state.db, &code).await?,
+        holdings,
+        on: filter.on.to_string(),
+        detail,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        assert_eq!(csv_field("取水许可"), "取水许可");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("说\"明\""), "\"说\"\"明\"\"\"");
+    }
+}
