@@ -866,24 +866,13 @@ pub async fn item_history(db: &Db, code: &str) -> Result<Vec<HistoryRow>> {
         .fetch_all(pool)
         .await
     })?;
-    let receivers: Vec<(i64, String)> = on_pool!(db, pool => {
-        sqlx::query_as(
-            "SELECT r.adjustment_id, a.name FROM power_adjustment_receivers r \
-             JOIN power_adjustments j ON j.id = r.adjustment_id JOIN agencies a ON a.code = r.agency \
-             WHERE j.item_code = $1 ORDER BY a.code",
-        )
-        .bind(code)
-        .fetch_all(pool)
-        .await
-    })?;
-    for row in &mut rows {
-        let names: Vec<&str> = receivers
-            .iter()
-            .filter(|(id, _)| *id == row.id)
-            .map(|(_, name)| name.as_str())
-            .collect();
-        row.receivers = (!names.is_empty()).then(|| names.join("、"));
-    }
+    fill_receiver_names(
+        db,
+        &mut rows,
+        |row| row.id,
+        |row, names| row.receivers = names,
+    )
+    .await?;
     Ok(rows)
 }
 
@@ -906,4 +895,111 @@ pub async fn holders_within(
         .await
     })
     .map_err(Into::into)
+}
+
+/// Q3: one adjustment in a comparison of two dates.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ChangeRow {
+    pub id: i64,
+    pub kind: String,
+    pub item_code: String,
+    pub item_name: String,
+    pub effective: NaiveDate,
+    pub from_name: Option<String>,
+    pub receivers: Option<String>,
+    pub condition_text: Option<String>,
+    pub term_end: Option<NaiveDate>,
+    pub decision_title: String,
+    pub decision_doc_number: Option<String>,
+    pub decided_on: NaiveDate,
+}
+
+impl ChangeRow {
+    pub fn kind_zh(&self) -> &'static str {
+        AdjustmentKind::parse(&self.kind)
+            .map(AdjustmentKind::zh)
+            .unwrap_or("")
+    }
+}
+
+/// Q3: adjustments effective after `from` up to and including `to` that touch `division_path`:
+/// a giver or receiver within it, or (for 变更 and 取消 without parties) an item held within it.
+/// Ordered by kind, then date, then item.
+pub async fn changes_between(
+    db: &Db,
+    division_path: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<ChangeRow>> {
+    if to < from {
+        return Err(DbError::Invalid(format!("截止日期{to}早于起始日期{from}")));
+    }
+    let pattern = format!("{}%", crate::like_escape(division_path));
+    let mut rows: Vec<ChangeRow> = on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT j.id, j.kind, j.item_code, i.name AS item_name, j.effective, \
+             COALESCE(fa.name, j.from_external) AS from_name, NULL AS receivers, j.condition_text, j.term_end, \
+             c.title AS decision_title, c.doc_number AS decision_doc_number, c.decided_on \
+             FROM power_adjustments j JOIN power_items i ON i.code = j.item_code \
+             JOIN power_decisions c ON c.id = j.decision_id \
+             LEFT JOIN agencies fa ON fa.code = j.from_agency LEFT JOIN divisions fd ON fd.id = fa.division_id \
+             WHERE j.effective > $2 AND j.effective <= $3 AND ( \
+               fd.path LIKE $1 ESCAPE '\\' \
+               OR EXISTS (SELECT 1 FROM power_adjustment_receivers r JOIN agencies ra ON ra.code = r.agency \
+                          JOIN divisions rd ON rd.id = ra.division_id \
+                          WHERE r.adjustment_id = j.id AND rd.path LIKE $1 ESCAPE '\\') \
+               OR (j.from_agency IS NULL AND j.from_external IS NULL \
+                   AND NOT EXISTS (SELECT 1 FROM power_adjustment_receivers r WHERE r.adjustment_id = j.id) \
+                   AND EXISTS (SELECT 1 FROM power_holdings h WHERE h.item_code = j.item_code \
+                               AND h.territory LIKE $1 ESCAPE '\\' AND h.valid_from <= j.effective \
+                               AND (h.valid_to IS NULL OR h.valid_to >= j.effective)))) \
+             ORDER BY j.kind, j.effective, j.item_code, j.id",
+        )
+        .bind(&pattern)
+        .bind(from)
+        .bind(to)
+        .fetch_all(pool)
+        .await
+    })?;
+    fill_receiver_names(
+        db,
+        &mut rows,
+        |row| row.id,
+        |row, names| row.receivers = names,
+    )
+    .await?;
+    Ok(rows)
+}
+
+/// Fills `receivers` with the names of each adjustment's receivers, in one query per 1000 rows.
+async fn fill_receiver_names<T>(
+    db: &Db,
+    rows: &mut [T],
+    id_of: impl Fn(&T) -> i64,
+    set: impl Fn(&mut T, Option<String>),
+) -> Result<()> {
+    let mut names: HashMap<i64, Vec<String>> = HashMap::new();
+    let ids: Vec<i64> = rows.iter().map(&id_of).collect();
+    for chunk in ids.chunks(1000) {
+        let found: Vec<(i64, String)> = on_pool!(db, pool => {
+            let mut query = sqlx::QueryBuilder::new(
+                "SELECT r.adjustment_id, a.name FROM power_adjustment_receivers r JOIN agencies a ON a.code = r.agency \
+                 WHERE r.adjustment_id IN (",
+            );
+            let mut separated = query.separated(", ");
+            for id in chunk {
+                separated.push_bind(*id);
+            }
+            query.push(") ORDER BY a.code");
+            query.build_query_as().fetch_all(pool).await
+        })?;
+        for (id, name) in found {
+            names.entry(id).or_default().push(name);
+        }
+    }
+    for row in rows.iter_mut() {
+        let joined = names.remove(&id_of(row)).map(|list| list.join("、"));
+        set(row, joined);
+    }
+    Ok(())
 }

@@ -14,8 +14,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "fazhi API", version = "1", description = "梅州市法治政府建设平台 JSON API。除日历与区划外均需 `Authorization: Bearer <令牌>`。"),
-    paths(calendar_due, division, me, agencies, power_holder),
-    components(schemas(DueResponse, DueStep, DivisionResponse, DivisionSummary, MeResponse, GrantResponse, AgencyResponse, PowerHolderResponse, BasisAdjustment, Problem)),
+    paths(calendar_due, division, me, agencies, power_holder, power_catalogue, power_changes),
+    components(schemas(DueResponse, DueStep, DivisionResponse, DivisionSummary, MeResponse, GrantResponse, AgencyResponse, PowerHolderResponse, BasisAdjustment, CatalogueEntry, ChangeEntry, Problem)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -42,6 +42,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/me", get(me))
         .route("/api/v1/org/agencies", get(agencies))
         .route("/api/v1/powers/items/{code}/holder", get(power_holder))
+        .route("/api/v1/powers/catalogue", get(power_catalogue))
+        .route("/api/v1/powers/changes", get(power_changes))
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
@@ -359,6 +361,137 @@ pub async fn power_holder(
                     decision_doc_number: a.decision_doc_number,
                 }),
                 entrustment_lapsed: r.entrustment_lapsed,
+            })
+            .collect(),
+    ))
+}
+
+fn api_date(text: &str, label: &str) -> Result<chrono::NaiveDate, AppError> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::Invalid(format!("{label}“{text}”格式错误，应为YYYY-MM-DD")))
+}
+
+async fn division_path(state: &AppState, code: &str) -> Result<String, AppError> {
+    fazhi_db::org::division_by_code(&state.db, code.trim())
+        .await?
+        .map(|d| d.path)
+        .ok_or_else(|| AppError::Invalid(format!("区划“{code}”不存在")))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PowerCatalogueQuery {
+    /// 区划代码：返回该区划及其下级各单位持有的事项
+    pub division: String,
+    /// 日期，YYYY-MM-DD
+    pub on: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CatalogueEntry {
+    pub item_code: String,
+    pub name: String,
+    pub category: String,
+    pub holder: String,
+    pub holder_name: String,
+    pub valid_from: String,
+    pub condition: Option<String>,
+}
+
+/// 某日某区划的权责清单（该区划及下级各单位持有的事项）。
+#[utoipa::path(
+    get,
+    path = "/api/v1/powers/catalogue",
+    params(PowerCatalogueQuery),
+    responses((status = 200, body = [CatalogueEntry]), (status = 422, body = Problem, content_type = "application/problem+json")),
+    tag = "powers"
+)]
+pub async fn power_catalogue(
+    State(state): State<AppState>,
+    Query(query): Query<PowerCatalogueQuery>,
+) -> Result<Json<Vec<CatalogueEntry>>, ApiError> {
+    let filter = fazhi_db::powers::CatalogueFilter {
+        division_path: division_path(&state, &query.division).await?,
+        on: api_date(&query.on, "日期")?,
+        ..Default::default()
+    };
+    let (rows, _) = fazhi_db::powers::catalogue_page(&state.db, &filter, None).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| CatalogueEntry {
+                item_code: r.item_code,
+                name: r.name,
+                category: r.category,
+                holder: r.holder,
+                holder_name: r.holder_name,
+                valid_from: r.valid_from.to_string(),
+                condition: r.condition_text,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PowerChangesQuery {
+    pub division: String,
+    /// 起始日期（不含）
+    pub from: String,
+    /// 截止日期（含）
+    pub to: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChangeEntry {
+    pub id: i64,
+    /// add | abolish | take_over | devolve | entrust | take_back | change
+    pub kind: String,
+    pub kind_zh: String,
+    pub item_code: String,
+    pub item_name: String,
+    pub effective: String,
+    pub from: Option<String>,
+    pub receivers: Option<String>,
+    pub condition: Option<String>,
+    pub term_end: Option<String>,
+    pub decision_title: String,
+    pub decision_doc_number: Option<String>,
+    pub decided_on: String,
+}
+
+/// 两个日期之间生效的权责调整（起始日不含、截止日含），每项附依据文件。
+#[utoipa::path(
+    get,
+    path = "/api/v1/powers/changes",
+    params(PowerChangesQuery),
+    responses((status = 200, body = [ChangeEntry]), (status = 422, body = Problem, content_type = "application/problem+json")),
+    tag = "powers"
+)]
+pub async fn power_changes(
+    State(state): State<AppState>,
+    Query(query): Query<PowerChangesQuery>,
+) -> Result<Json<Vec<ChangeEntry>>, ApiError> {
+    let path = division_path(&state, &query.division).await?;
+    let (from, to) = (
+        api_date(&query.from, "起始日期")?,
+        api_date(&query.to, "截止日期")?,
+    );
+    let changes = fazhi_db::powers::changes_between(&state.db, &path, from, to).await?;
+    Ok(Json(
+        changes
+            .into_iter()
+            .map(|c| ChangeEntry {
+                kind_zh: c.kind_zh().to_string(),
+                id: c.id,
+                kind: c.kind,
+                item_code: c.item_code,
+                item_name: c.item_name,
+                effective: c.effective.to_string(),
+                from: c.from_name,
+                receivers: c.receivers,
+                condition: c.condition_text,
+                term_end: c.term_end.map(|d| d.to_string()),
+                decision_title: c.decision_title,
+                decision_doc_number: c.decision_doc_number,
+                decided_on: c.decided_on.to_string(),
             })
             .collect(),
     ))

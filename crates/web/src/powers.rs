@@ -21,6 +21,8 @@ pub fn router() -> Router<AppState> {
         .route("/powers", get(catalogue_page))
         .route("/powers/catalogue.csv", get(catalogue_csv))
         .route("/powers/items/{code}", get(item_page))
+        .route("/powers/changes", get(changes_page))
+        .route("/powers/changes.csv", get(changes_csv))
 }
 
 #[derive(Deserialize, Default)]
@@ -218,6 +220,143 @@ async fn item_page(
         on: filter.on.to_string(),
         detail,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Q3: what changed between two dates
+
+#[derive(Deserialize, Default)]
+struct ChangesQuery {
+    division: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+fn parse_date(text: Option<&str>, default: NaiveDate, label: &str) -> Result<NaiveDate, AppError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| AppError::Invalid(format!("{label}“{text}”格式错误，应为YYYY-MM-DD"))),
+        None => Ok(default),
+    }
+}
+
+/// The division and the two dates of a comparison (default: the past year up to today).
+async fn changes_of(
+    state: &AppState,
+    query: &ChangesQuery,
+) -> Result<
+    (
+        fazhi_db::org::DivisionRow,
+        NaiveDate,
+        NaiveDate,
+        Vec<fazhi_db::powers::ChangeRow>,
+    ),
+    AppError,
+> {
+    let code = non_empty(&query.division).unwrap_or_else(|| state.config.home_division.clone());
+    let division = fazhi_db::org::division_by_code(&state.db, &code)
+        .await?
+        .ok_or_else(|| AppError::Invalid(format!("区划“{code}”不存在")))?;
+    let today = fazhi_core::clock::beijing_today();
+    let to = parse_date(query.to.as_deref(), today, "截止日期")?;
+    let from = parse_date(
+        query.from.as_deref(),
+        to - chrono::Duration::days(365),
+        "起始日期",
+    )?;
+    let changes = fazhi_db::powers::changes_between(&state.db, &division.path, from, to).await?;
+    Ok((division, from, to, changes))
+}
+
+#[derive(Template)]
+#[template(path = "power_changes.html")]
+struct ChangesPage {
+    layout: Layout,
+    division: fazhi_db::org::DivisionRow,
+    divisions: Vec<fazhi_db::org::DivisionRow>,
+    from: String,
+    to: String,
+    changes: Vec<fazhi_db::powers::ChangeRow>,
+    counts: Vec<(&'static str, usize)>,
+}
+
+async fn changes_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<ChangesQuery>,
+) -> Result<Response, AppError> {
+    let (division, from, to, changes) = changes_of(&state, &query).await?;
+    let mut divisions = Vec::new();
+    if let Some(home) =
+        fazhi_db::org::division_by_code(&state.db, &state.config.home_division).await?
+    {
+        divisions = fazhi_db::org::child_divisions(&state.db, Some(home.id)).await?;
+        divisions.insert(0, home);
+    }
+    let counts = fazhi_core::powers::AdjustmentKind::ALL
+        .into_iter()
+        .map(|kind| {
+            (
+                kind.zh(),
+                changes.iter().filter(|c| c.kind == kind.as_str()).count(),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    html(ChangesPage {
+        layout: Layout::new("权责清单变化", "/powers", visitor.staff.as_ref()),
+        division,
+        divisions,
+        from: from.to_string(),
+        to: to.to_string(),
+        changes,
+        counts,
+    })
+}
+
+async fn changes_csv(
+    State(state): State<AppState>,
+    Query(query): Query<ChangesQuery>,
+) -> Result<Response, AppError> {
+    let (division, from, to, changes) = changes_of(&state, &query).await?;
+    let mut csv = String::from(
+        "\u{feff}生效日期,调整类型,事项编码,事项名称,交出单位,承接单位,条件,委托期限至,依据文件,文号,决定日期\r\n",
+    );
+    for change in changes {
+        let fields = [
+            change.effective.to_string(),
+            change.kind_zh().to_string(),
+            change.item_code,
+            change.item_name,
+            change.from_name.unwrap_or_default(),
+            change.receivers.unwrap_or_default(),
+            change.condition_text.unwrap_or_default(),
+            change.term_end.map(|d| d.to_string()).unwrap_or_default(),
+            change.decision_title,
+            change.decision_doc_number.unwrap_or_default(),
+            change.decided_on.to_string(),
+        ];
+        csv.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        csv.push_str("\r\n");
+    }
+    let filename = format!(
+        "attachment; filename=\"power-changes-{}-{from}-{to}.csv\"",
+        division.code
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, filename),
+        ],
+        csv,
+    )
+        .into_response())
 }
 
 #[cfg(test)]

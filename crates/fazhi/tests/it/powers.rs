@@ -479,3 +479,133 @@ async fn an_item_page_shows_its_holders_on_a_date_and_its_history() {
         );
     }
 }
+
+#[tokio::test]
+async fn changes_between_two_dates_follow_the_hand_computed_ledger() {
+    for db in support::demo_backends().await {
+        record_test_ledger(&db).await;
+        let meijiang = "/440000/441400/441402/";
+        let kinds_and_items = |rows: Vec<fazhi_db::powers::ChangeRow>| {
+            rows.into_iter()
+                .map(|r| (r.kind, r.item_code))
+                .collect::<Vec<_>>()
+        };
+        let year_2020 = kinds_and_items(
+            fazhi_db::powers::changes_between(
+                &db,
+                meijiang,
+                date("2019-12-31"),
+                date("2020-12-31"),
+            )
+            .await
+            .unwrap(),
+        );
+        let expected: Vec<(String, String)> = [
+            ("devolve", "DEMO-XK-QS"),
+            ("devolve", "T-QS"),
+            ("devolve", "T-CF"),
+        ]
+        .map(|(k, i)| (k.into(), i.into()))
+        .to_vec();
+        let mut sorted = year_2020.clone();
+        sorted.sort();
+        let mut expected_sorted = expected;
+        expected_sorted.sort();
+        assert_eq!(sorted, expected_sorted, "{}", db.backend_name());
+        let year_2019 = kinds_and_items(
+            fazhi_db::powers::changes_between(
+                &db,
+                meijiang,
+                date("2018-12-31"),
+                date("2019-12-31"),
+            )
+            .await
+            .unwrap(),
+        );
+        assert_eq!(
+            year_2019,
+            [("add".to_string(), "T-CF".to_string())],
+            "the city's take-overs are outside 梅江区"
+        );
+        let city_2019 = fazhi_db::powers::changes_between(
+            &db,
+            "/440000/441400/",
+            date("2018-12-31"),
+            date("2019-12-31"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            city_2019.iter().filter(|c| c.kind == "take_over").count(),
+            2,
+            "demo and test take-overs"
+        );
+        let hand_down = fazhi_db::powers::changes_between(
+            &db,
+            meijiang,
+            date("2020-02-29"),
+            date("2020-03-01"),
+        )
+        .await
+        .unwrap();
+        let demo = hand_down
+            .iter()
+            .find(|c| c.item_code == "DEMO-XK-QS")
+            .unwrap();
+        assert_eq!(demo.from_name.as_deref(), Some("梅州市水务局"));
+        assert!(
+            demo.receivers
+                .as_deref()
+                .unwrap()
+                .contains("梅江区水务局、梅县区水务局")
+        );
+        assert!(matches!(
+            fazhi_db::powers::changes_between(&db, meijiang, date("2021-01-01"), date("2020-01-01")).await,
+            Err(DbError::Invalid(m)) if m.contains("早于起始日期")
+        ));
+    }
+}
+
+#[tokio::test]
+async fn changes_and_catalogue_are_available_as_pages_csv_and_json() {
+    for db in support::demo_backends().await {
+        let mut client = Browser::new(support::app(&db).await);
+        let page = client
+            .get("/powers/changes?division=441400&from=2019-12-31&to=2020-12-31")
+            .await;
+        assert_eq!(page.status, axum::http::StatusCode::OK);
+        assert!(
+            page.body.contains("共1项调整：下放1项")
+                && page
+                    .body
+                    .contains("取水许可下放县（市、区）实施的通知（演示）"),
+            "{}",
+            page.body
+        );
+        let csv = client
+            .get("/powers/changes.csv?division=441400&from=2019-12-31&to=2020-12-31")
+            .await;
+        assert!(csv.body.starts_with("\u{feff}生效日期,调整类型,事项编码"));
+        assert!(
+            csv.body
+                .contains("2020-03-01,下放,DEMO-XK-QS,取水许可（演示）,梅州市水务局,")
+        );
+        let json = client
+            .get("/api/v1/powers/changes?division=441402&from=2019-12-31&to=2020-12-31")
+            .await;
+        let changes: Vec<serde_json::Value> = serde_json::from_str(&json.body).unwrap();
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0]["kind_zh"], "下放");
+        let catalogue = client
+            .get("/api/v1/powers/catalogue?division=441400&on=2019-06-01")
+            .await;
+        let entries: Vec<serde_json::Value> = serde_json::from_str(&catalogue.body).unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0]["holder_name"], "梅州市水务局");
+        let bad = client
+            .get("/api/v1/powers/catalogue?division=441400&on=2019-13-01")
+            .await;
+        assert_eq!(bad.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad.content_type, "application/problem+json");
+    }
+}
