@@ -837,5 +837,7 @@ pub fn check_item(item: &Item, categories: &[String]) -> Vec<FieldError> {
     errors
 }
 
+pub mod import;
+
 #[cfg(test)]
 mod tests;

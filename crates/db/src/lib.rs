@@ -213,6 +213,15 @@ impl Tx {
         }
         Ok(())
     }
+
+    /// Undoes everything done in the transaction (a dry run ends this way).
+    pub async fn rollback(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.rollback().await?,
+            Tx::Postgres(tx) => tx.rollback().await?,
+        }
+        Ok(())
+    }
 }
 
 /// Who made a change, as the audit log records it.

@@ -57,11 +57,36 @@ pub async fn categories(db: &Db) -> Result<Vec<CategoryRow>> {
     .map_err(Into::into)
 }
 
+/// What saving an item did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemSaved {
+    New,
+    Changed,
+    Unchanged,
+}
+
 /// Creates or updates an item's descriptive fields (holders change only through adjustments).
-pub async fn save_item(db: &Db, actor: &Actor, now: DateTime<Utc>, item: &Item) -> Result<()> {
+pub async fn save_item(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    item: &Item,
+) -> Result<ItemSaved> {
     let codes: Vec<String> = categories(db).await?.into_iter().map(|c| c.code).collect();
-    let problems = check_item(item, &codes);
-    if let Some(first) = problems.first() {
+    let mut tx = db.begin().await?;
+    let saved = save_item_in(&mut tx, actor, now, item, &codes).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+async fn save_item_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    item: &Item,
+    category_codes: &[String],
+) -> Result<ItemSaved> {
+    if let Some(first) = check_item(item, category_codes).first() {
         return Err(DbError::Invalid(format!(
             "事项“{}”的{}：{}",
             item.code, first.field, first.message
@@ -70,11 +95,29 @@ pub async fn save_item(db: &Db, actor: &Actor, now: DateTime<Utc>, item: &Item) 
     let basis = serde_json::to_string(&item.basis).map_err(|e| DbError::Invalid(e.to_string()))?;
     let responsibilities = serde_json::to_string(&item.responsibilities)
         .map_err(|e| DbError::Invalid(e.to_string()))?;
-    let mut tx = db.begin().await?;
-    let existed: Option<i64> = on_tx!(&mut tx, conn => {
-        sqlx::query_scalar("SELECT id FROM power_items WHERE code = $1").bind(&item.code).fetch_optional(&mut *conn).await
+    let stored: Option<(String, String, String, String, String, String, String)> = on_tx!(&mut *tx, conn => {
+        sqlx::query_as(
+            "SELECT name, category, basis, responsibilities, accountability, supervision, note FROM power_items WHERE code = $1",
+        )
+        .bind(&item.code)
+        .fetch_optional(&mut *conn)
+        .await
     })?;
-    on_tx!(&mut tx, conn => {
+    let wanted = (
+        item.name.clone(),
+        item.category.clone(),
+        basis.clone(),
+        responsibilities.clone(),
+        item.accountability.clone(),
+        item.supervision.clone(),
+        item.note.clone(),
+    );
+    let saved = match &stored {
+        None => ItemSaved::New,
+        Some(current) if *current == wanted => return Ok(ItemSaved::Unchanged),
+        Some(_) => ItemSaved::Changed,
+    };
+    on_tx!(&mut *tx, conn => {
         sqlx::query(
             "INSERT INTO power_items (code, name, category, basis, responsibilities, accountability, supervision, note, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
@@ -95,26 +138,26 @@ pub async fn save_item(db: &Db, actor: &Actor, now: DateTime<Utc>, item: &Item) 
         .await
         .map(|done| done.rows_affected())
     })?;
-    let (action, verb) = if existed.is_some() {
-        ("power_item.update", "更新")
-    } else {
+    let (action, verb) = if saved == ItemSaved::New {
         ("power_item.create", "新建")
+    } else {
+        ("power_item.update", "更新")
     };
     audit::append(
-        &mut tx,
+        tx,
         actor,
         now,
-        Change::<(), _> {
+        Change {
             action,
             entity_type: "power_item",
             entity_id: item.code.clone(),
             summary: format!("{verb}权责事项 {} {}", item.code, item.name),
-            before: None,
+            before: stored.as_ref(),
             after: Some(item),
         },
     )
     .await?;
-    tx.commit().await
+    Ok(saved)
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -174,14 +217,25 @@ pub async fn record_batch(
     now: DateTime<Utc>,
     batch: &NewBatch,
 ) -> Result<Vec<i64>> {
+    let mut tx = db.begin().await?;
+    let ids = record_batch_in(&mut tx, actor, now, batch).await?;
+    tx.commit().await?;
+    Ok(ids)
+}
+
+async fn record_batch_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    batch: &NewBatch,
+) -> Result<Vec<i64>> {
     if batch.adjustments.is_empty() {
         return Err(DbError::Invalid("该批次没有任何调整".into()));
     }
-    let mut tx = db.begin().await?;
-    let decision_id = upsert_decision(&mut tx, &batch.decision, batch.url.as_deref()).await?;
+    let decision_id = upsert_decision(tx, &batch.decision, batch.url.as_deref()).await?;
     let mut ids = Vec::with_capacity(batch.adjustments.len());
     for adjustment in &batch.adjustments {
-        ids.push(insert_adjustment(&mut tx, decision_id, adjustment, now).await?);
+        ids.push(insert_adjustment(tx, decision_id, adjustment, now).await?);
     }
     let items: BTreeSet<&str> = batch
         .adjustments
@@ -189,10 +243,10 @@ pub async fn record_batch(
         .map(|a| a.item_code.as_str())
         .collect();
     for item_code in &items {
-        rebuild_item(&mut tx, item_code).await?;
+        rebuild_item(tx, item_code).await?;
     }
     audit::append(
-        &mut tx,
+        tx,
         actor,
         now,
         Change::<(), _> {
@@ -210,7 +264,6 @@ pub async fn record_batch(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(ids)
 }
 
@@ -1002,4 +1055,156 @@ async fn fill_receiver_names<T>(
         set(row, joined);
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import of a published list
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportPreview {
+    pub dry_run: bool,
+    pub rows: usize,
+    pub items_new: usize,
+    pub items_changed: usize,
+    pub items_unchanged: usize,
+    /// Rows whose holder starts holding the item (a 新增 adjustment each).
+    pub holdings_added: usize,
+    /// Rows whose holder already held the item on that date (re-import: nothing to do).
+    pub holdings_already: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ListImportError {
+    #[error("文件有{}处错误，未写入任何数据：{}", .0.len(), .0.iter().take(5).map(ToString::to_string).collect::<Vec<_>>().join("；"))]
+    Issues(Vec<fazhi_core::powers::import::ImportIssue>),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Imports a list read by `fazhi_core::powers::import::parse_list`: items are created or
+/// updated, and each row's holder holds the item from the row's date (or `default_effective`)
+/// under `decision`. All or nothing; with `dry_run` everything runs and is then rolled back,
+/// so the preview is exactly what the import would do.
+pub async fn import_list(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    rows: &[fazhi_core::powers::import::ListRow],
+    decision: &Decision,
+    default_effective: NaiveDate,
+    dry_run: bool,
+) -> std::result::Result<ImportPreview, ListImportError> {
+    use fazhi_core::powers::import::ImportIssue;
+    let mut issues = Vec::new();
+    let mut holder_codes: HashMap<&str, String> = HashMap::new();
+    for row in rows {
+        if !holder_codes.contains_key(row.holder.as_str()) {
+            match resolve_agency(db, &row.holder).await? {
+                Ok(code) => {
+                    holder_codes.insert(&row.holder, code);
+                }
+                Err(reason) => issues.push(ImportIssue {
+                    row: row.row,
+                    column: "实施主体".into(),
+                    reason,
+                }),
+            }
+        }
+        let effective = row.effective.unwrap_or(default_effective);
+        if effective < decision.date {
+            issues.push(ImportIssue {
+                row: row.row,
+                column: "生效日期".into(),
+                reason: format!("{effective}早于决定日期{}", decision.date),
+            });
+        }
+    }
+    if !issues.is_empty() {
+        return Err(ListImportError::Issues(issues));
+    }
+    let category_codes: Vec<String> = categories(db).await?.into_iter().map(|c| c.code).collect();
+    let mut preview = ImportPreview {
+        dry_run,
+        rows: rows.len(),
+        ..ImportPreview::default()
+    };
+    let mut tx = db.begin().await?;
+    let mut saved_codes = BTreeSet::new();
+    for row in rows {
+        if saved_codes.insert(row.item.code.clone()) {
+            match save_item_in(&mut tx, actor, now, &row.item, &category_codes).await? {
+                ItemSaved::New => preview.items_new += 1,
+                ItemSaved::Changed => preview.items_changed += 1,
+                ItemSaved::Unchanged => preview.items_unchanged += 1,
+            }
+        }
+    }
+    let mut adjustments = Vec::new();
+    for row in rows {
+        let holder = &holder_codes[row.holder.as_str()];
+        let effective = row.effective.unwrap_or(default_effective);
+        if holds_on(&mut tx, &row.item.code, holder, effective).await? {
+            preview.holdings_already += 1;
+            continue;
+        }
+        adjustments.push(NewAdjustment {
+            kind: AdjustmentKind::Add,
+            item_code: row.item.code.clone(),
+            effective,
+            from: None,
+            to: vec![holder.clone()],
+            term_end: None,
+            condition: None,
+            giver_keeps_residual: false,
+        });
+    }
+    preview.holdings_added = adjustments.len();
+    if !adjustments.is_empty() {
+        let batch = NewBatch {
+            decision: decision.clone(),
+            url: None,
+            adjustments,
+        };
+        record_batch_in(&mut tx, actor, now, &batch).await?;
+    }
+    if dry_run {
+        tx.rollback().await?;
+    } else {
+        tx.commit().await?;
+    }
+    Ok(preview)
+}
+
+/// An agency named in a file by code or by its exact name.
+async fn resolve_agency(db: &Db, text: &str) -> Result<std::result::Result<String, String>> {
+    if let Some(agency) = crate::org::agency_by_code(db, text).await? {
+        return Ok(Ok(agency.code));
+    }
+    let codes: Vec<String> = on_pool!(db, pool => {
+        sqlx::query_scalar("SELECT code FROM agencies WHERE name = $1").bind(text).fetch_all(pool).await
+    })?;
+    Ok(match codes.as_slice() {
+        [code] => Ok(code.clone()),
+        [] => Err(format!("机构“{text}”不存在（可填写机构名称或机构代码）")),
+        _ => Err(format!(
+            "有{}个名为“{text}”的机构，请改填机构代码",
+            codes.len()
+        )),
+    })
+}
+
+async fn holds_on(tx: &mut Tx, item_code: &str, holder: &str, date: NaiveDate) -> Result<bool> {
+    let count: i64 = on_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM power_holdings WHERE item_code = $1 AND holder = $2 AND valid_from <= $3 \
+             AND (valid_to IS NULL OR valid_to > $3)",
+        )
+        .bind(item_code)
+        .bind(holder)
+        .bind(date)
+        .fetch_one(&mut *conn)
+        .await
+    })?;
+    Ok(count > 0)
 }

@@ -76,6 +76,27 @@ pub enum PowersCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Import a published list (xlsx, xls or csv): items and who holds them, under one decision.
+    Import {
+        file: PathBuf,
+        /// Title of the deciding document that publishes or adjusts the list.
+        #[arg(long)]
+        decision: String,
+        /// Date of the decision, YYYY-MM-DD.
+        #[arg(long)]
+        decided: String,
+        #[arg(long)]
+        doc_number: Option<String>,
+        /// From when the holders hold the items (rows may give their own 生效日期); default: --decided.
+        #[arg(long)]
+        effective: Option<String>,
+        /// Worksheet name (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Check everything and report what would change, without writing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -468,6 +489,70 @@ async fn calendar(db: &Db, command: CalendarCommand) -> Result<()> {
 
 async fn powers(db: &Db, command: PowersCommand) -> Result<()> {
     match command {
+        PowersCommand::Import {
+            file,
+            decision,
+            decided,
+            doc_number,
+            effective,
+            sheet,
+            dry_run,
+        } => {
+            let decided = parse_date(&decided, "决定日期")?;
+            let effective = match effective {
+                Some(text) => parse_date(&text, "生效日期")?,
+                None => decided,
+            };
+            let grid = crate::office::read_grid(&file, sheet.as_deref())?;
+            let categories: Vec<(String, String)> = fazhi_db::powers::categories(db)
+                .await?
+                .into_iter()
+                .map(|c| (c.code, c.name))
+                .collect();
+            let column_map = fazhi_core::powers::import::parse_column_map(
+                fazhi_core::powers::import::BUILTIN_COLUMN_MAP,
+            )
+            .map_err(anyhow::Error::msg)?;
+            let rows = fazhi_core::powers::import::parse_list(&grid, &column_map, &categories)
+                .map_err(|issues| {
+                    let shown: Vec<String> =
+                        issues.iter().take(10).map(ToString::to_string).collect();
+                    anyhow!(
+                        "文件有{}处错误，未写入任何数据：{}",
+                        issues.len(),
+                        shown.join("；")
+                    )
+                })?;
+            let decision = fazhi_core::powers::Decision {
+                title: decision,
+                doc_number,
+                date: decided,
+            };
+            let preview = fazhi_db::powers::import_list(
+                db,
+                &Actor::cli("powers import"),
+                fazhi_core::clock::now(),
+                &rows,
+                &decision,
+                effective,
+                dry_run,
+            )
+            .await?;
+            let verb = if preview.dry_run {
+                "试导入（未写入）"
+            } else {
+                "导入完成"
+            };
+            println!(
+                "{verb}：{}行；事项新增{}、变更{}、未变{}；新增持有{}、已持有{}",
+                preview.rows,
+                preview.items_new,
+                preview.items_changed,
+                preview.items_unchanged,
+                preview.holdings_added,
+                preview.holdings_already
+            );
+        }
         PowersCommand::Holder {
             code,
             division,

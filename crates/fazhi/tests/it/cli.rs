@@ -274,3 +274,170 @@ fn powers_holder_prints_the_holding_agency_first() {
     let bad_attr = holder("2020-03-01", &["--attr", "intake"]);
     assert!(stderr(&bad_attr).contains("名称=值"));
 }
+
+/// Writes a list workbook the way offices send them: a title row above the header.
+fn write_list_xlsx(path: &std::path::Path, merged_header: bool, date_cell: Option<&str>) {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("权责清单").unwrap();
+    sheet
+        .write_string(0, 0, "梅州市自然资源局权责清单（测试）")
+        .unwrap();
+    let header = [
+        "序号",
+        "事项编码",
+        "事项名称",
+        "事项类别",
+        "设定依据",
+        "实施主体",
+        "生效日期",
+    ];
+    for (column, text) in header.iter().enumerate() {
+        sheet.write_string(1, column as u16, *text).unwrap();
+    }
+    if merged_header {
+        sheet
+            .merge_range(1, 2, 1, 3, "事项名称", &Format::new())
+            .unwrap();
+    }
+    let rows = [
+        [
+            "1",
+            "X-YD",
+            "建设项目用地预审",
+            "行政许可",
+            "《中华人民共和国土地管理法》第五十二条",
+            "梅州市自然资源局",
+        ],
+        [
+            "2",
+            "X-CF",
+            "对违法占地的处罚",
+            "行政处罚",
+            "《中华人民共和国土地管理法》第七十七条",
+            "G441400-012",
+        ],
+    ];
+    for (index, row) in rows.iter().enumerate() {
+        for (column, text) in row.iter().enumerate() {
+            sheet
+                .write_string(index as u32 + 2, column as u16, *text)
+                .unwrap();
+        }
+    }
+    let date_format = Format::new().set_num_format("yyyy-mm-dd");
+    sheet
+        .write_datetime_with_format(
+            2,
+            6,
+            ExcelDateTime::from_ymd(2021, 3, 1).unwrap(),
+            &date_format,
+        )
+        .unwrap();
+    if let Some(text) = date_cell {
+        sheet.write_string(3, 6, text).unwrap();
+    }
+    workbook.save(path).unwrap();
+}
+
+#[test]
+fn powers_import_reads_an_xlsx_list_with_a_dry_run_first() {
+    let dir = std::env::temp_dir().join("fazhi-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let db_path = dir.join(format!("import-{}-{stamp}.db", std::process::id()));
+    let demo = Command::new(env!("CARGO_BIN_EXE_fazhi"))
+        .args(["demo", "--no-serve", "--db"])
+        .arg(&db_path)
+        .output()
+        .unwrap();
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let db = format!("sqlite://{}", db_path.display());
+    let good = dir.join(format!("list-{stamp}.xlsx"));
+    write_list_xlsx(&good, false, None);
+    let import = |file: &std::path::Path, extra: &[&str]| {
+        let mut args = vec![
+            "powers",
+            "import",
+            file.to_str().unwrap(),
+            "--decision",
+            "测试：市自然资源局权责清单",
+            "--decided",
+            "2021-01-01",
+        ];
+        args.extend_from_slice(extra);
+        fazhi(&db, &args)
+    };
+    let dry = import(&good, &["--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert_eq!(
+        stdout(&dry).trim(),
+        "试导入（未写入）：2行；事项新增2、变更0、未变0；新增持有2、已持有0"
+    );
+    let absent = fazhi(
+        &db,
+        &[
+            "powers",
+            "holder",
+            "--code",
+            "X-YD",
+            "--division",
+            "441400",
+            "--on",
+            "2021-06-01",
+        ],
+    );
+    assert!(!absent.status.success(), "the dry run wrote nothing");
+    let real = import(&good, &[]);
+    assert_eq!(
+        stdout(&real).trim(),
+        "导入完成：2行；事项新增2、变更0、未变0；新增持有2、已持有0"
+    );
+    let holder = |on: &str| {
+        stdout(&fazhi(
+            &db,
+            &[
+                "powers",
+                "holder",
+                "--code",
+                "X-YD",
+                "--division",
+                "441400",
+                "--on",
+                on,
+            ],
+        ))
+    };
+    assert_eq!(
+        holder("2021-03-01").lines().next(),
+        Some("梅州市自然资源局"),
+        "the row's own date cell"
+    );
+    assert_eq!(holder("2021-02-28"), "", "not before its 生效日期");
+
+    let wrong_sheet = import(&good, &["--sheet", "Sheet9"]);
+    assert!(
+        stderr(&wrong_sheet).contains("找不到工作表“Sheet9”；本文件的工作表有：权责清单"),
+        "{}",
+        stderr(&wrong_sheet)
+    );
+    let merged = dir.join(format!("merged-{stamp}.xlsx"));
+    write_list_xlsx(&merged, true, None);
+    assert!(stderr(&import(&merged, &[])).contains("合并单元格"));
+    let text_date = dir.join(format!("textdate-{stamp}.xlsx"));
+    write_list_xlsx(&text_date, false, Some("明年三月"));
+    let refused = import(&text_date, &[]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("第4行“生效日期”列：“明年三月”不是日期"),
+        "{}",
+        stderr(&refused)
+    );
+    let unsupported = dir.join(format!("list-{stamp}.txt"));
+    std::fs::write(&unsupported, "x").unwrap();
+    assert!(stderr(&import(&unsupported, &[])).contains("不支持的文件类型"));
+}

@@ -609,3 +609,215 @@ async fn changes_and_catalogue_are_available_as_pages_csv_and_json() {
         assert_eq!(bad.content_type, "application/problem+json");
     }
 }
+
+fn list_grid(rows: &[&[&str]]) -> fazhi_core::powers::import::Grid {
+    use fazhi_core::powers::import::Cell;
+    rows.iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| {
+                    if c.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(c.to_string())
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+async fn parse(db: &Db, rows: &[&[&str]]) -> Vec<fazhi_core::powers::import::ListRow> {
+    let categories: Vec<(String, String)> = fazhi_db::powers::categories(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.code, c.name))
+        .collect();
+    let map = fazhi_core::powers::import::parse_column_map(
+        fazhi_core::powers::import::BUILTIN_COLUMN_MAP,
+    )
+    .unwrap();
+    fazhi_core::powers::import::parse_list(&list_grid(rows), &map, &categories).unwrap()
+}
+
+const LIST_HEADER: &[&str] = &[
+    "事项编码",
+    "事项名称",
+    "事项类别",
+    "设定依据",
+    "实施主体",
+    "责任事项",
+];
+
+#[tokio::test]
+async fn a_list_imports_all_or_nothing_and_a_dry_run_writes_nothing() {
+    for db in support::demo_backends().await {
+        let rows = parse(
+            &db,
+            &[
+                LIST_HEADER,
+                &[
+                    "L-1",
+                    "建设项目用地预审",
+                    "行政许可",
+                    "《中华人民共和国土地管理法》第五十二条",
+                    "梅州市自然资源局",
+                    "受理、审查、决定",
+                ],
+                &[
+                    "L-2",
+                    "对违法占地的处罚",
+                    "行政处罚",
+                    "《中华人民共和国土地管理法》第七十七条",
+                    "G441400-012",
+                    "立案、调查、决定",
+                ],
+                &[
+                    "L-2",
+                    "对违法占地的处罚",
+                    "行政处罚",
+                    "《中华人民共和国土地管理法》第七十七条",
+                    "梅江区人民政府",
+                    "立案、调查、决定",
+                ],
+            ],
+        )
+        .await;
+        let decision = Decision {
+            title: "测试：市级权责清单".into(),
+            doc_number: None,
+            date: date("2021-01-01"),
+        };
+        let counts = |db: Db| async move {
+            [
+                count(&db, "power_items").await,
+                count(&db, "power_adjustments").await,
+                count(&db, "audit_log").await,
+            ]
+        };
+        let before = counts(db.clone()).await;
+        let dry = fazhi_db::powers::import_list(
+            &db,
+            &actor(),
+            fazhi_core::clock::now(),
+            &rows,
+            &decision,
+            date("2021-01-01"),
+            true,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (dry.items_new, dry.holdings_added, dry.dry_run),
+            (2, 3, true)
+        );
+        assert_eq!(counts(db.clone()).await, before, "a dry run writes nothing");
+        let real = fazhi_db::powers::import_list(
+            &db,
+            &actor(),
+            fazhi_core::clock::now(),
+            &rows,
+            &decision,
+            date("2021-01-01"),
+            false,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (real.items_new, real.holdings_added),
+            (dry.items_new, dry.holdings_added),
+            "the preview was exact"
+        );
+        assert_eq!(
+            holders(&db, "L-2", "441402004", "2021-01-01", None).await,
+            ["G441402-001"]
+        );
+        assert_eq!(
+            holders(&db, "L-2", "441422", "2021-01-01", None).await,
+            ["G441400-012"]
+        );
+        let again = fazhi_db::powers::import_list(
+            &db,
+            &actor(),
+            fazhi_core::clock::now(),
+            &rows,
+            &decision,
+            date("2021-01-01"),
+            false,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (
+                again.items_unchanged,
+                again.holdings_already,
+                again.holdings_added
+            ),
+            (2, 3, 0),
+            "re-import changes nothing"
+        );
+        let after_import = counts(db.clone()).await;
+        let bad = parse(
+            &db,
+            &[
+                LIST_HEADER,
+                &[
+                    "L-3",
+                    "新事项",
+                    "行政许可",
+                    "《法》第一条",
+                    "梅州市自然资源局",
+                    "",
+                ],
+                &[
+                    "L-4",
+                    "另一事项",
+                    "行政许可",
+                    "《法》第一条",
+                    "梅州市不存在局",
+                    "",
+                ],
+            ],
+        )
+        .await;
+        match fazhi_db::powers::import_list(
+            &db,
+            &actor(),
+            fazhi_core::clock::now(),
+            &bad,
+            &decision,
+            date("2021-01-01"),
+            false,
+        )
+        .await
+        {
+            Err(fazhi_db::powers::ListImportError::Issues(issues)) => {
+                assert_eq!(issues.len(), 1);
+                assert_eq!(
+                    issues[0].to_string(),
+                    "第3行“实施主体”列：机构“梅州市不存在局”不存在（可填写机构名称或机构代码）"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let early = fazhi_db::powers::import_list(
+            &db,
+            &actor(),
+            fazhi_core::clock::now(),
+            &rows,
+            &decision,
+            date("2020-12-31"),
+            false,
+        )
+        .await;
+        assert!(
+            matches!(early, Err(fazhi_db::powers::ListImportError::Issues(i)) if i[0].reason.contains("早于决定日期"))
+        );
+        assert_eq!(
+            counts(db.clone()).await,
+            after_import,
+            "refused imports leave nothing"
+        );
+    }
+}

@@ -573,7 +573,7 @@ async fn parameters_show_their_source_and_flag_values_to_confirm() {
             "{}",
             page.body
         );
-        assert!(page.body.contains("有 3 项参数的取值尚待法制部门核实"));
+        assert!(page.body.contains("有 4 项参数的取值尚待法制部门核实"));
         let records = fazhi_db::params::all(&db).await.unwrap();
         db.migrate().await.unwrap();
         assert_eq!(
