@@ -79,6 +79,23 @@ pub async fn save_item(
     Ok(saved)
 }
 
+/// Saves many items in one transaction (all or nothing).
+pub async fn save_items(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    items: &[Item],
+) -> Result<Vec<ItemSaved>> {
+    let codes: Vec<String> = categories(db).await?.into_iter().map(|c| c.code).collect();
+    let mut tx = db.begin().await?;
+    let mut saved = Vec::with_capacity(items.len());
+    for item in items {
+        saved.push(save_item_in(&mut tx, actor, now, item, &codes).await?);
+    }
+    tx.commit().await?;
+    Ok(saved)
+}
+
 async fn save_item_in(
     tx: &mut Tx,
     actor: &Actor,
@@ -344,14 +361,13 @@ async fn insert_adjustment(
         .fetch_one(&mut *conn)
         .await
     })?;
-    for receiver in &adjustment.to {
+    if !adjustment.to.is_empty() {
         on_tx!(&mut *tx, conn => {
-            sqlx::query("INSERT INTO power_adjustment_receivers (adjustment_id, agency) VALUES ($1, $2)")
-                .bind(id)
-                .bind(receiver)
-                .execute(&mut *conn)
-                .await
-                .map(|done| done.rows_affected())
+            let mut query = sqlx::QueryBuilder::new("INSERT INTO power_adjustment_receivers (adjustment_id, agency) ");
+            query.push_values(&adjustment.to, |mut values, receiver| {
+                values.push_bind(id).push_bind(receiver);
+            });
+            query.build().execute(&mut *conn).await.map(|done| done.rows_affected())
         })?;
     }
     Ok(id)
@@ -467,8 +483,8 @@ async fn rebuild_item(tx: &mut Tx, item_code: &str) -> Result<()> {
         sqlx::query("DELETE FROM power_entrustments WHERE item_code = $1").bind(item_code).execute(&mut *conn).await
             .map(|done| done.rows_affected())
     })?;
-    for holding in &ledger.holdings {
-        insert_holding(tx, holding).await?;
+    for chunk in ledger.holdings.chunks(500) {
+        insert_holdings(tx, chunk).await?;
     }
     for entrustment in &ledger.entrustments {
         insert_entrustment(tx, entrustment).await?;
@@ -476,28 +492,29 @@ async fn rebuild_item(tx: &mut Tx, item_code: &str) -> Result<()> {
     Ok(())
 }
 
-async fn insert_holding(tx: &mut Tx, holding: &Holding) -> Result<()> {
-    let condition = holding.condition.as_ref();
+/// One multi-row INSERT per chunk of holdings (an item handed to a county's towns has dozens).
+async fn insert_holdings(tx: &mut Tx, holdings: &[Holding]) -> Result<()> {
     on_tx!(tx, conn => {
-        sqlx::query(
+        let mut query = sqlx::QueryBuilder::new(
             "INSERT INTO power_holdings (item_code, holder, territory, valid_from, valid_to, condition_attribute, \
-             condition_value, condition_text, supervised_by, opened_by, closed_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(&holding.item_code)
-        .bind(&holding.holder.agency)
-        .bind(holding.holder.territory.as_deref().unwrap_or_default())
-        .bind(holding.from)
-        .bind(holding.to)
-        .bind(condition.map(|c| c.attribute.as_str()))
-        .bind(condition.map(|c| c.value.as_str()))
-        .bind(condition.map(|c| c.text.as_str()))
-        .bind(holding.supervised_by.as_ref().map(|p| p.agency.as_str()))
-        .bind(holding.opened_by)
-        .bind(holding.closed_by)
-        .execute(&mut *conn)
-        .await
-        .map(|done| done.rows_affected())
+             condition_value, condition_text, supervised_by, opened_by, closed_by) ",
+        );
+        query.push_values(holdings, |mut values, holding| {
+            let condition = holding.condition.as_ref();
+            values
+                .push_bind(holding.item_code.clone())
+                .push_bind(holding.holder.agency.clone())
+                .push_bind(holding.holder.territory.clone().unwrap_or_default())
+                .push_bind(holding.from)
+                .push_bind(holding.to)
+                .push_bind(condition.map(|c| c.attribute.clone()))
+                .push_bind(condition.map(|c| c.value.clone()))
+                .push_bind(condition.map(|c| c.text.clone()))
+                .push_bind(holding.supervised_by.as_ref().map(|p| p.agency.clone()))
+                .push_bind(holding.opened_by)
+                .push_bind(holding.closed_by);
+        });
+        query.build().execute(&mut *conn).await.map(|done| done.rows_affected())
     })?;
     Ok(())
 }

@@ -241,6 +241,14 @@ async fn demo(config: &Config, db_or_url: &str, port: u16, no_serve: bool) -> Re
     };
     let db = open_database(&url).await?;
     let created = crate::demo::load(&db).await?;
+    let started = std::time::Instant::now();
+    let catalogue_items = crate::demo_catalogue::load(&db, &Actor::cli("demo")).await?;
+    if catalogue_items > 0 {
+        eprintln!(
+            "已载入演示权责清单：{catalogue_items}个事项（{:.1}秒）",
+            started.elapsed().as_secs_f64()
+        );
+    }
     eprintln!("演示数据已就绪：{db_or_url}（本次新建用户 {created} 个）");
     if no_serve {
         print!(
@@ -577,7 +585,11 @@ async fn powers(db: &Db, command: PowersCommand) -> Result<()> {
             println!("{}", first.agency);
             if let Some(condition) = &first.condition {
                 let others: Vec<&str> = reports[1..].iter().map(|r| r.agency.as_str()).collect();
-                println!("条件：{condition}；不满足时：{}", others.join("、"));
+                if others.is_empty() {
+                    println!("条件：{condition}（本案满足）");
+                } else {
+                    println!("条件：{condition}；不满足时：{}", others.join("、"));
+                }
             }
         }
     }

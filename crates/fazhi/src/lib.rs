@@ -4,5 +4,6 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod demo_catalogue;
 pub mod office;
 pub mod server;

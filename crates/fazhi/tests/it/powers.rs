@@ -821,3 +821,94 @@ async fn a_list_imports_all_or_nothing_and_a_dry_run_writes_nothing() {
         );
     }
 }
+
+/// The demo catalogue carries the model report's 2020 figures: 1 088 items taken over, 25 city
+/// items handed to the counties (plus the 取水许可 example), 526 powers exercised by towns.
+#[tokio::test]
+async fn the_demo_catalogue_has_the_2020_report_figures() {
+    for db in support::demo_backends().await {
+        let loaded = fazhi::demo_catalogue::load(&db, &actor()).await.unwrap();
+        assert_eq!(loaded, 1088 + 526);
+        assert_eq!(
+            fazhi::demo_catalogue::load(&db, &actor()).await.unwrap(),
+            0,
+            "loading twice adds nothing"
+        );
+        let year = fazhi_db::powers::changes_between(
+            &db,
+            "/440000/441400/",
+            date("2019-12-31"),
+            date("2020-12-31"),
+        )
+        .await
+        .unwrap();
+        let of_kind = |kind: &str| year.iter().filter(|c| c.kind == kind).collect::<Vec<_>>();
+        assert_eq!(of_kind("take_over").len(), 1088);
+        let devolved = of_kind("devolve");
+        let from_city = devolved
+            .iter()
+            .filter(|c| {
+                c.from_name
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with("梅州市"))
+            })
+            .count();
+        assert_eq!(
+            from_city,
+            25 + 1,
+            "25 items in December and 取水许可 in March"
+        );
+        let to_towns = devolved
+            .iter()
+            .filter(|c| {
+                c.from_name
+                    .as_deref()
+                    .is_some_and(|n| n.ends_with("综合行政执法局"))
+            })
+            .count();
+        assert_eq!(
+            to_towns,
+            8 * 526,
+            "each county hands the 526 powers to its towns"
+        );
+        let jiangnan = fazhi_db::powers::CatalogueFilter {
+            division_path: "/440000/441400/".into(),
+            agency: Some("G441402004-001".into()),
+            on: date("2020-12-31"),
+            ..Default::default()
+        };
+        let (_, total) =
+            fazhi_db::powers::catalogue_page(&db, &jiangnan, Some(fazhi_db::Page::new(1, 10)))
+                .await
+                .unwrap();
+        assert_eq!(total, 526);
+        let ordinary = attrs("cross_area_or_major", "false");
+        // 兴宁市 is the eighth county: its towns start on 2020-12-01 + 7 × 2 days.
+        assert_eq!(
+            holders(
+                &db,
+                "DEMO-T-0001",
+                "441481001",
+                "2020-12-14",
+                Some(&ordinary)
+            )
+            .await,
+            ["G441481-104"]
+        );
+        assert_eq!(
+            holders(
+                &db,
+                "DEMO-T-0001",
+                "441481001",
+                "2020-12-15",
+                Some(&ordinary)
+            )
+            .await,
+            ["G441481001-001"]
+        );
+        assert!(matches!(
+            fazhi_db::audit::verify(&db).await.unwrap(),
+            fazhi_db::audit::Verification::Intact { .. }
+        ));
+    }
+}
