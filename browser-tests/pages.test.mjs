@@ -166,7 +166,8 @@ test('pages have no WCAG 2.1 AA violations found by axe-core', async () => {
     assert.deepEqual(found, [], found.join('\n'));
   };
   for (const path of ['/', '/login', '/calendar?from=2024-09-20&working_days=20', '/no-such-page',
-    '/powers?on=2020-03-01', '/powers/items/DEMO-XK-QS', '/powers/changes?from=2019-12-31&to=2020-12-31']) await check(path);
+    '/powers?on=2020-03-01', '/powers/items/DEMO-XK-QS', '/powers/changes?from=2019-12-31&to=2020-12-31',
+    '/powers/figures?year=2020', '/powers/towns?county=441402&on=2020-12-31']) await check(path);
   await login(p, 'admin');
   for (const path of ['/admin', '/admin/org?division=441402', '/admin/users', '/admin/users/new', '/admin/users/2',
     '/admin/audit', '/admin/audit/verify', '/admin/calendar', '/admin/parameters', '/admin/tokens']) await check(path);

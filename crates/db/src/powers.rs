@@ -1001,6 +1001,19 @@ pub async fn changes_between(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<ChangeRow>> {
+    changes_filtered(db, division_path, from, to, None, None).await
+}
+
+/// [`changes_between`] narrowed to one adjustment kind and, optionally, to adjustments with a
+/// receiver at one division level (`county`, `town`) inside the division.
+pub async fn changes_filtered(
+    db: &Db,
+    division_path: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    kind: Option<AdjustmentKind>,
+    receiver_level: Option<&str>,
+) -> Result<Vec<ChangeRow>> {
     if to < from {
         return Err(DbError::Invalid(format!("截止日期{to}早于起始日期{from}")));
     }
@@ -1023,11 +1036,17 @@ pub async fn changes_between(
                    AND EXISTS (SELECT 1 FROM power_holdings h WHERE h.item_code = j.item_code \
                                AND h.territory LIKE $1 ESCAPE '\\' AND h.valid_from <= j.effective \
                                AND (h.valid_to IS NULL OR h.valid_to >= j.effective)))) \
+             AND ($4 IS NULL OR j.kind = $4) \
+             AND ($5 IS NULL OR EXISTS (SELECT 1 FROM power_adjustment_receivers r JOIN agencies ra ON ra.code = r.agency \
+                  JOIN divisions rd ON rd.id = ra.division_id \
+                  WHERE r.adjustment_id = j.id AND rd.level = $5 AND rd.path LIKE $1 ESCAPE '\\')) \
              ORDER BY j.kind, j.effective, j.item_code, j.id",
         )
         .bind(&pattern)
         .bind(from)
         .bind(to)
+        .bind(kind.map(AdjustmentKind::as_str))
+        .bind(receiver_level)
         .fetch_all(pool)
         .await
     })?;
@@ -1224,4 +1243,103 @@ async fn holds_on(tx: &mut Tx, item_code: &str, holder: &str, date: NaiveDate) -
         .await
     })?;
     Ok(count > 0)
+}
+
+/// One figure of the annual report: a kind of change in a year, counted in distinct items.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    pub label: &'static str,
+    pub kind: AdjustmentKind,
+    pub receiver_level: Option<&'static str>,
+    pub items: usize,
+    pub adjustments: usize,
+}
+
+/// spec/powers.md Q6 and issue 3 part 7: per year, items taken over, handed down to counties
+/// and to towns, entrusted and cancelled within a division. Counted with the same query that
+/// lists them, so every figure is the length of the list it links to.
+pub async fn figures_for_year(db: &Db, division_path: &str, year: i32) -> Result<Vec<Figure>> {
+    let from = NaiveDate::from_ymd_opt(year - 1, 12, 31)
+        .ok_or_else(|| DbError::Invalid(format!("年份{year}无效")))?;
+    let to = NaiveDate::from_ymd_opt(year, 12, 31)
+        .ok_or_else(|| DbError::Invalid(format!("年份{year}无效")))?;
+    let definitions: [(&'static str, AdjustmentKind, Option<&'static str>); 6] = [
+        ("承接上级事项", AdjustmentKind::TakeOver, None),
+        ("新增事项", AdjustmentKind::Add, None),
+        (
+            "下放至县（市、区）",
+            AdjustmentKind::Devolve,
+            Some("county"),
+        ),
+        ("下放至镇（街道）", AdjustmentKind::Devolve, Some("town")),
+        ("委托实施", AdjustmentKind::Entrust, None),
+        ("取消事项", AdjustmentKind::Abolish, None),
+    ];
+    let mut figures = Vec::with_capacity(definitions.len());
+    for (label, kind, receiver_level) in definitions {
+        let rows =
+            changes_filtered(db, division_path, from, to, Some(kind), receiver_level).await?;
+        let items: BTreeSet<&str> = rows.iter().map(|r| r.item_code.as_str()).collect();
+        figures.push(Figure {
+            label,
+            kind,
+            receiver_level,
+            items: items.len(),
+            adjustments: rows.len(),
+        });
+    }
+    Ok(figures)
+}
+
+/// Items held on a date within a division, by category (name, count of distinct items).
+pub async fn counts_by_category(
+    db: &Db,
+    division_path: &str,
+    on: NaiveDate,
+) -> Result<Vec<(String, i64)>> {
+    let pattern = format!("{}%", crate::like_escape(division_path));
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT c.name, COUNT(DISTINCT h.item_code) FROM power_holdings h JOIN power_items i ON i.code = h.item_code \
+             JOIN power_categories c ON c.code = i.category \
+             WHERE h.territory LIKE $1 ESCAPE '\\' AND h.valid_from <= $2 AND (h.valid_to IS NULL OR h.valid_to > $2) \
+             GROUP BY c.name, c.sort ORDER BY c.sort",
+        )
+        .bind(&pattern)
+        .bind(on)
+        .fetch_all(pool)
+        .await
+    })
+    .map_err(Into::into)
+}
+
+/// One town or street and what it holds on a date (the comprehensive-enforcement announcement).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct TownHolding {
+    pub division_code: String,
+    pub division_name: String,
+    pub agency: String,
+    pub agency_name: String,
+    pub items: i64,
+    pub since: Option<NaiveDate>,
+}
+
+/// Towns and streets within `county_path` and the number of items each holds on `on`.
+pub async fn town_holdings(db: &Db, county_path: &str, on: NaiveDate) -> Result<Vec<TownHolding>> {
+    let pattern = format!("{}%", crate::like_escape(county_path));
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT d.code AS division_code, d.name AS division_name, a.code AS agency, a.name AS agency_name, \
+             COUNT(h.id) AS items, MIN(h.valid_from) AS since \
+             FROM divisions d JOIN agencies a ON a.division_id = d.id AND a.kind = 'government' \
+             LEFT JOIN power_holdings h ON h.holder = a.code AND h.valid_from <= $2 AND (h.valid_to IS NULL OR h.valid_to > $2) \
+             WHERE d.level = 'town' AND d.path LIKE $1 ESCAPE '\\' \
+             GROUP BY d.code, d.name, a.code, a.name ORDER BY d.code",
+        )
+        .bind(&pattern)
+        .bind(on)
+        .fetch_all(pool)
+        .await
+    })
+    .map_err(Into::into)
 }

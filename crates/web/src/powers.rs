@@ -23,6 +23,8 @@ pub fn router() -> Router<AppState> {
         .route("/powers/items/{code}", get(item_page))
         .route("/powers/changes", get(changes_page))
         .route("/powers/changes.csv", get(changes_csv))
+        .route("/powers/figures", get(figures_page))
+        .route("/powers/towns", get(towns_page))
 }
 
 #[derive(Deserialize, Default)]
@@ -230,6 +232,10 @@ struct ChangesQuery {
     division: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    /// add | abolish | take_over | devolve | entrust | take_back | change
+    kind: Option<String>,
+    /// county | town: only adjustments with a receiver at that level
+    level: Option<String>,
 }
 
 fn parse_date(text: Option<&str>, default: NaiveDate, label: &str) -> Result<NaiveDate, AppError> {
@@ -264,7 +270,29 @@ async fn changes_of(
         to - chrono::Duration::days(365),
         "起始日期",
     )?;
-    let changes = fazhi_db::powers::changes_between(&state.db, &division.path, from, to).await?;
+    let kind = match non_empty(&query.kind) {
+        Some(text) => Some(
+            fazhi_core::powers::AdjustmentKind::parse(&text)
+                .ok_or_else(|| AppError::Invalid(format!("调整类型“{text}”无效")))?,
+        ),
+        None => None,
+    };
+    let level = non_empty(&query.level);
+    if level
+        .as_deref()
+        .is_some_and(|l| !matches!(l, "county" | "town"))
+    {
+        return Err(AppError::Invalid("层级应为 county 或 town".into()));
+    }
+    let changes = fazhi_db::powers::changes_filtered(
+        &state.db,
+        &division.path,
+        from,
+        to,
+        kind,
+        level.as_deref(),
+    )
+    .await?;
     Ok((division, from, to, changes))
 }
 
@@ -357,6 +385,123 @@ async fn changes_csv(
         csv,
     )
         .into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures for the annual report, and the towns' catalogue
+
+#[derive(Deserialize, Default)]
+struct FiguresQuery {
+    division: Option<String>,
+    year: Option<i32>,
+}
+
+#[derive(Template)]
+#[template(path = "power_figures.html")]
+struct FiguresPage {
+    layout: Layout,
+    division: fazhi_db::org::DivisionRow,
+    year: i32,
+    figures: Vec<FigureLink>,
+    by_category: Vec<(String, i64)>,
+}
+
+struct FigureLink {
+    label: &'static str,
+    items: usize,
+    adjustments: usize,
+    href: String,
+}
+
+async fn figures_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<FiguresQuery>,
+) -> Result<Response, AppError> {
+    let code = non_empty(&query.division).unwrap_or_else(|| state.config.home_division.clone());
+    let division = fazhi_db::org::division_by_code(&state.db, &code)
+        .await?
+        .ok_or_else(|| AppError::Invalid(format!("区划“{code}”不存在")))?;
+    let year = query
+        .year
+        .unwrap_or_else(|| chrono::Datelike::year(&fazhi_core::clock::beijing_today()));
+    if !(2000..=2100).contains(&year) {
+        return Err(AppError::Invalid("年份应在2000至2100之间".into()));
+    }
+    let figures = fazhi_db::powers::figures_for_year(&state.db, &division.path, year)
+        .await?
+        .into_iter()
+        .map(|f| FigureLink {
+            label: f.label,
+            items: f.items,
+            adjustments: f.adjustments,
+            href: format!(
+                "/powers/changes?division={}&from={}-12-31&to={year}-12-31&kind={}&level={}",
+                division.code,
+                year - 1,
+                f.kind.as_str(),
+                f.receiver_level.unwrap_or("")
+            ),
+        })
+        .collect();
+    let year_end = NaiveDate::from_ymd_opt(year, 12, 31)
+        .ok_or_else(|| AppError::Invalid("年份无效".into()))?;
+    html(FiguresPage {
+        layout: Layout::new("权责清单年度数据", "/powers", visitor.staff.as_ref()),
+        by_category: fazhi_db::powers::counts_by_category(&state.db, &division.path, year_end)
+            .await?,
+        division,
+        year,
+        figures,
+    })
+}
+
+#[derive(Deserialize, Default)]
+struct TownsQuery {
+    county: Option<String>,
+    on: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "power_towns.html")]
+struct TownsPage {
+    layout: Layout,
+    county: fazhi_db::org::DivisionRow,
+    counties: Vec<fazhi_db::org::DivisionRow>,
+    on: String,
+    towns: Vec<fazhi_db::powers::TownHolding>,
+}
+
+/// The public list of towns and streets exercising county powers (spec/powers.md §5), per county.
+async fn towns_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<TownsQuery>,
+) -> Result<Response, AppError> {
+    let home = fazhi_db::org::division_by_code(&state.db, &state.config.home_division)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let counties = fazhi_db::org::child_divisions(&state.db, Some(home.id)).await?;
+    let county = match non_empty(&query.county) {
+        Some(code) => counties
+            .iter()
+            .find(|c| c.code == code)
+            .cloned()
+            .ok_or_else(|| AppError::Invalid(format!("“{code}”不是本市的县（市、区）")))?,
+        None => counties.first().cloned().ok_or(AppError::NotFound)?,
+    };
+    let on = parse_date(
+        query.on.as_deref(),
+        fazhi_core::clock::beijing_today(),
+        "日期",
+    )?;
+    html(TownsPage {
+        layout: Layout::new("镇街综合行政执法事项", "/powers", visitor.staff.as_ref()),
+        towns: fazhi_db::powers::town_holdings(&state.db, &county.path, on).await?,
+        county,
+        counties,
+        on: on.to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -910,5 +910,47 @@ async fn the_demo_catalogue_has_the_2020_report_figures() {
             fazhi_db::audit::verify(&db).await.unwrap(),
             fazhi_db::audit::Verification::Intact { .. }
         ));
+
+        // Part 7: the report's figures, each the length of the list it links to.
+        let figures = fazhi_db::powers::figures_for_year(&db, "/440000/441400/", 2020)
+            .await
+            .unwrap();
+        let items: Vec<(&str, usize)> = figures.iter().map(|f| (f.label, f.items)).collect();
+        assert_eq!(
+            items,
+            [
+                ("承接上级事项", 1088),
+                ("新增事项", 0),
+                ("下放至县（市、区）", 26),
+                ("下放至镇（街道）", 526),
+                ("委托实施", 0),
+                ("取消事项", 0)
+            ]
+        );
+        let mut web = Browser::new(support::app(&db).await);
+        let page = web.get("/powers/figures?division=441400&year=2020").await;
+        assert!(
+            page.body.contains("kind=take_over&#38;level=\">1088</a>"),
+            "{}",
+            page.body
+        );
+        let listed = web.get("/powers/changes?division=441400&from=2019-12-31&to=2020-12-31&kind=devolve&level=town").await;
+        assert!(
+            listed.body.contains("共4208项调整：下放4208项"),
+            "526 items × 8 counties"
+        );
+        let towns =
+            fazhi_db::powers::town_holdings(&db, "/440000/441400/441402/", date("2020-12-31"))
+                .await
+                .unwrap();
+        assert_eq!(towns.len(), 7, "梅江区 has 7 towns and streets");
+        assert!(
+            towns
+                .iter()
+                .all(|t| t.items == 526 && t.since == Some(date("2020-12-01"))),
+            "{towns:?}"
+        );
+        let page = web.get("/powers/towns?county=441481&on=2020-12-31").await;
+        assert!(page.body.contains("兴田街道办事处") && page.body.contains("2020-12-15"));
     }
 }
