@@ -20,9 +20,11 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/powers", get(catalogue_page))
         .route("/powers/catalogue.csv", get(catalogue_csv))
+        .route("/powers/catalogue.xlsx", get(catalogue_xlsx))
         .route("/powers/items/{code}", get(item_page))
         .route("/powers/changes", get(changes_page))
         .route("/powers/changes.csv", get(changes_csv))
+        .route("/powers/changes.xlsx", get(changes_xlsx))
         .route("/powers/figures", get(figures_page))
         .route("/powers/towns", get(towns_page))
 }
@@ -136,47 +138,124 @@ fn csv_field(text: &str) -> String {
     }
 }
 
-/// The catalogue view as CSV, UTF-8 with a byte-order mark so that Excel and WPS open it in Chinese.
+/// Formats of a downloadable table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    /// UTF-8 with a byte-order mark so that Excel and WPS open it in Chinese.
+    Csv,
+    Xlsx,
+}
+
+/// A table as a download: a header row and text rows, in the asked format.
+pub fn table_download(
+    format: TableFormat,
+    file_stem: &str,
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+) -> Result<Response, AppError> {
+    let (content_type, extension, body) = match format {
+        TableFormat::Csv => {
+            let mut csv = format!("\u{feff}{}\r\n", header.join(","));
+            for row in rows {
+                csv.push_str(
+                    &row.iter()
+                        .map(|f| csv_field(f))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
+                csv.push_str("\r\n");
+            }
+            ("text/csv; charset=utf-8", "csv", csv.into_bytes())
+        }
+        TableFormat::Xlsx => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            xlsx_bytes(header, &rows)?,
+        ),
+    };
+    let disposition = format!("attachment; filename=\"{file_stem}.{extension}\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+fn xlsx_bytes(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
+    let fail = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("xlsx: {e}"));
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (column, title) in header.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, column as u16, *title, &bold)
+            .map_err(fail)?;
+    }
+    for (index, row) in rows.iter().enumerate() {
+        for (column, value) in row.iter().enumerate() {
+            sheet
+                .write_string(index as u32 + 1, column as u16, value)
+                .map_err(fail)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0).map_err(fail)?;
+    workbook.save_to_buffer().map_err(fail)
+}
+
+const CATALOGUE_HEADER: [&str; 7] = [
+    "事项编码",
+    "事项名称",
+    "事项类别",
+    "实施主体",
+    "机构代码",
+    "持有起始日",
+    "适用条件",
+];
+
+async fn catalogue_download(
+    state: &AppState,
+    query: &CatalogueQuery,
+    format: TableFormat,
+) -> Result<Response, AppError> {
+    let (filter, division) = filter_of(state, query).await?;
+    let (rows, _) = fazhi_db::powers::catalogue_page(&state.db, &filter, None).await?;
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            vec![
+                row.item_code,
+                row.name,
+                row.category,
+                row.holder_name,
+                row.holder,
+                row.valid_from.to_string(),
+                row.condition_text.unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table_download(
+        format,
+        &format!("powers-{}-{}", division.code, filter.on),
+        &CATALOGUE_HEADER,
+        rows,
+    )
+}
+
 async fn catalogue_csv(
     State(state): State<AppState>,
     Query(query): Query<CatalogueQuery>,
 ) -> Result<Response, AppError> {
-    let (filter, division) = filter_of(&state, &query).await?;
-    let (rows, _) = fazhi_db::powers::catalogue_page(&state.db, &filter, None).await?;
-    let mut csv = String::from(
-        "\u{feff}事项编码,事项名称,事项类别,实施主体,机构代码,持有起始日,适用条件\r\n",
-    );
-    for row in rows {
-        let fields = [
-            row.item_code.as_str(),
-            row.name.as_str(),
-            row.category.as_str(),
-            row.holder_name.as_str(),
-            row.holder.as_str(),
-            &row.valid_from.to_string(),
-            row.condition_text.as_deref().unwrap_or(""),
-        ];
-        csv.push_str(
-            &fields
-                .iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        csv.push_str("\r\n");
-    }
-    let filename = format!(
-        "attachment; filename=\"powers-{}-{}.csv\"",
-        division.code, filter.on
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, filename),
-        ],
-        csv,
-    )
-        .into_response())
+    catalogue_download(&state, &query, TableFormat::Csv).await
+}
+
+async fn catalogue_xlsx(
+    State(state): State<AppState>,
+    Query(query): Query<CatalogueQuery>,
+) -> Result<Response, AppError> {
+    catalogue_download(&state, &query, TableFormat::Xlsx).await
 }
 
 #[derive(Template)]
@@ -342,49 +421,64 @@ async fn changes_page(
     })
 }
 
+const CHANGES_HEADER: [&str; 11] = [
+    "生效日期",
+    "调整类型",
+    "事项编码",
+    "事项名称",
+    "交出单位",
+    "承接单位",
+    "条件",
+    "委托期限至",
+    "依据文件",
+    "文号",
+    "决定日期",
+];
+
+async fn changes_download(
+    state: &AppState,
+    query: &ChangesQuery,
+    format: TableFormat,
+) -> Result<Response, AppError> {
+    let (division, from, to, changes) = changes_of(state, query).await?;
+    let rows = changes
+        .into_iter()
+        .map(|change| {
+            vec![
+                change.effective.to_string(),
+                change.kind_zh().to_string(),
+                change.item_code,
+                change.item_name,
+                change.from_name.unwrap_or_default(),
+                change.receivers.unwrap_or_default(),
+                change.condition_text.unwrap_or_default(),
+                change.term_end.map(|d| d.to_string()).unwrap_or_default(),
+                change.decision_title,
+                change.decision_doc_number.unwrap_or_default(),
+                change.decided_on.to_string(),
+            ]
+        })
+        .collect();
+    table_download(
+        format,
+        &format!("power-changes-{}-{from}-{to}", division.code),
+        &CHANGES_HEADER,
+        rows,
+    )
+}
+
 async fn changes_csv(
     State(state): State<AppState>,
     Query(query): Query<ChangesQuery>,
 ) -> Result<Response, AppError> {
-    let (division, from, to, changes) = changes_of(&state, &query).await?;
-    let mut csv = String::from(
-        "\u{feff}生效日期,调整类型,事项编码,事项名称,交出单位,承接单位,条件,委托期限至,依据文件,文号,决定日期\r\n",
-    );
-    for change in changes {
-        let fields = [
-            change.effective.to_string(),
-            change.kind_zh().to_string(),
-            change.item_code,
-            change.item_name,
-            change.from_name.unwrap_or_default(),
-            change.receivers.unwrap_or_default(),
-            change.condition_text.unwrap_or_default(),
-            change.term_end.map(|d| d.to_string()).unwrap_or_default(),
-            change.decision_title,
-            change.decision_doc_number.unwrap_or_default(),
-            change.decided_on.to_string(),
-        ];
-        csv.push_str(
-            &fields
-                .iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        csv.push_str("\r\n");
-    }
-    let filename = format!(
-        "attachment; filename=\"power-changes-{}-{from}-{to}.csv\"",
-        division.code
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, filename),
-        ],
-        csv,
-    )
-        .into_response())
+    changes_download(&state, &query, TableFormat::Csv).await
+}
+
+async fn changes_xlsx(
+    State(state): State<AppState>,
+    Query(query): Query<ChangesQuery>,
+) -> Result<Response, AppError> {
+    changes_download(&state, &query, TableFormat::Xlsx).await
 }
 
 // ---------------------------------------------------------------------------------------------

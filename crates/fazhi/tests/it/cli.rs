@@ -35,6 +35,28 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).to_string()
 }
 
+/// A fresh demo database made by `fazhi demo --no-serve`; returns its path.
+fn demo_database(label: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join("fazhi-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let path = dir.join(format!("{label}-{}-{stamp}.db", std::process::id()));
+    let demo = Command::new(env!("CARGO_BIN_EXE_fazhi"))
+        .args(["demo", "--no-serve", "--db"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    assert!(
+        stdout(&demo).contains("fb.clerk"),
+        "the demo prints its accounts"
+    );
+    path
+}
+
 #[test]
 fn calendar_due_prints_the_date_on_the_first_line() {
     let db = temp_db();
@@ -127,21 +149,7 @@ fn bad_input_gives_one_chinese_line_and_a_failure_exit() {
 #[test]
 fn demo_org_user_and_audit_commands_work_together() {
     let dir = std::env::temp_dir().join("fazhi-tests");
-    let path = dir.join(format!(
-        "demo-{}-{}.db",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    let demo = Command::new(env!("CARGO_BIN_EXE_fazhi"))
-        .args(["demo", "--no-serve", "--db"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(demo.status.success(), "{}", stderr(&demo));
-    assert!(stdout(&demo).contains("fb.clerk"));
+    let path = demo_database("demo");
     let again = Command::new(env!("CARGO_BIN_EXE_fazhi"))
         .args(["demo", "--no-serve", "--db"])
         .arg(&path)
@@ -215,22 +223,7 @@ fn demo_org_user_and_audit_commands_work_together() {
 
 #[test]
 fn powers_holder_prints_the_holding_agency_first() {
-    let dir = std::env::temp_dir().join("fazhi-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!(
-        "powers-{}-{}.db",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    let demo = Command::new(env!("CARGO_BIN_EXE_fazhi"))
-        .args(["demo", "--no-serve", "--db"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(demo.status.success(), "{}", stderr(&demo));
+    let path = demo_database("powers");
     let db = format!("sqlite://{}", path.display());
     let holder = |on: &str, extra: &[&str]| {
         let mut args = vec![
@@ -351,13 +344,7 @@ fn powers_import_reads_an_xlsx_list_with_a_dry_run_first() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_nanos();
-    let db_path = dir.join(format!("import-{}-{stamp}.db", std::process::id()));
-    let demo = Command::new(env!("CARGO_BIN_EXE_fazhi"))
-        .args(["demo", "--no-serve", "--db"])
-        .arg(&db_path)
-        .output()
-        .unwrap();
-    assert!(demo.status.success(), "{}", stderr(&demo));
+    let db_path = demo_database("import");
     let db = format!("sqlite://{}", db_path.display());
     let good = dir.join(format!("list-{stamp}.xlsx"));
     write_list_xlsx(&good, false, None);

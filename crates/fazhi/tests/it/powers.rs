@@ -954,3 +954,37 @@ async fn the_demo_catalogue_has_the_2020_report_figures() {
         assert!(page.body.contains("兴田街道办事处") && page.body.contains("2020-12-15"));
     }
 }
+
+#[tokio::test]
+async fn catalogue_and_changes_download_as_xlsx_that_opens() {
+    use calamine::Reader;
+    for db in support::demo_backends().await {
+        let mut client = Browser::new(support::app(&db).await);
+        let reply = client
+            .get("/powers/catalogue.xlsx?division=441400&on=2020-03-01")
+            .await;
+        assert_eq!(
+            reply.content_type,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(reply.bytes)).unwrap();
+        let range = workbook.worksheet_range_at(0).unwrap().unwrap();
+        let rows: Vec<Vec<String>> = range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        assert_eq!(rows.len(), 10, "header and nine holdings");
+        assert_eq!(rows[0][0], "事项编码");
+        assert!(
+            rows.iter()
+                .any(|r| r[3] == "梅江区水务局" && r[6] == "不含跨县（市、区）取水")
+        );
+        let changes = client
+            .get("/powers/changes.xlsx?division=441400&from=2019-12-31&to=2020-12-31")
+            .await;
+        let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(changes.bytes)).unwrap();
+        let range = workbook.worksheet_range_at(0).unwrap().unwrap();
+        assert_eq!(range.rows().count(), 2);
+        assert_eq!(range.rows().nth(1).unwrap()[1].to_string(), "下放");
+    }
+}

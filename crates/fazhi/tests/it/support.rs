@@ -102,6 +102,8 @@ pub struct Reply {
     pub set_cookie: Option<String>,
     pub content_type: String,
     pub body: String,
+    /// The body as sent (downloads are binary).
+    pub bytes: Vec<u8>,
 }
 
 /// A browser: keeps the session cookie, sends same-site Origin on POST.
@@ -138,13 +140,20 @@ impl Browser {
                 Some(pair)
             };
         }
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
         Reply {
             status,
             location,
             set_cookie,
             content_type,
             body: String::from_utf8_lossy(&bytes).to_string(),
+            bytes,
         }
     }
 
