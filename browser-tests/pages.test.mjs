@@ -170,6 +170,6 @@ test('pages have no WCAG 2.1 AA violations found by axe-core', async () => {
     '/powers/figures?year=2020', '/powers/towns?county=441402&on=2020-12-31']) await check(path);
   await login(p, 'admin');
   for (const path of ['/admin', '/admin/org?division=441402', '/admin/users', '/admin/users/new', '/admin/users/2',
-    '/admin/audit', '/admin/audit/verify', '/admin/calendar', '/admin/parameters', '/admin/tokens']) await check(path);
+    '/admin/audit', '/admin/audit/verify', '/admin/calendar', '/admin/parameters', '/admin/tokens', '/admin/powers']) await check(path);
   await context.close();
 });

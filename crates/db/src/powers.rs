@@ -199,14 +199,14 @@ pub async fn item(db: &Db, code: &str) -> Result<Option<ItemRow>> {
 // Adjustments
 
 /// Who gives: an agency on the platform or a body outside it (e.g. a province department).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Giver {
     Agency(String),
     External(String),
 }
 
 /// One adjustment to record; agencies are named by code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct NewAdjustment {
     pub kind: AdjustmentKind,
     pub item_code: String,
@@ -219,7 +219,7 @@ pub struct NewAdjustment {
 }
 
 /// The adjustments one decision makes (spec §3 `batch`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct NewBatch {
     pub decision: Decision,
     pub url: Option<String>,
@@ -1342,4 +1342,222 @@ pub async fn town_holdings(db: &Db, county_path: &str, on: NaiveDate) -> Result<
         .await
     })
     .map_err(Into::into)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drafts: proposed by a clerk, published by a reviewer
+
+/// Runs the batch in a transaction that is then rolled back: the same checks as publishing,
+/// nothing written. A draft is only saved when this passes.
+pub async fn trial_run(db: &Db, actor: &Actor, now: DateTime<Utc>, batch: &NewBatch) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let outcome = record_batch_in(&mut tx, actor, now, batch).await;
+    tx.rollback().await?;
+    outcome.map(|_| ())
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct DraftRow {
+    pub id: i64,
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub division_path: String,
+    pub summary: String,
+    pub batch: String,
+    pub status: String,
+    pub drafted_by_name: String,
+    pub drafted_at: DateTime<Utc>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub review_note: Option<String>,
+}
+
+impl DraftRow {
+    pub fn target(&self) -> fazhi_core::org::Target {
+        fazhi_core::org::Target::Owned {
+            agency_id: self.agency_id,
+            division_path: self.division_path.clone(),
+        }
+    }
+
+    pub fn status_zh(&self) -> &'static str {
+        match self.status.as_str() {
+            "draft" => "待审核",
+            "published" => "已发布",
+            _ => "已退回",
+        }
+    }
+}
+
+const SELECT_DRAFT: &str = "SELECT p.id, p.agency_id, a.name AS agency_name, d.path AS division_path, p.summary, p.batch, \
+     p.status, u.display_name AS drafted_by_name, p.drafted_at, p.reviewed_at, p.review_note \
+     FROM power_drafts p JOIN agencies a ON a.id = p.agency_id JOIN divisions d ON d.id = a.division_id \
+     JOIN users u ON u.id = p.drafted_by";
+
+/// Saves a draft after a successful trial run; `agency_id` is the owning agency.
+pub async fn save_draft(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    agency_id: i64,
+    summary: &str,
+    batch: &NewBatch,
+) -> Result<i64> {
+    let drafted_by = actor
+        .user_id
+        .ok_or_else(|| DbError::Invalid("草稿须由登录用户提交".into()))?;
+    trial_run(db, actor, now, batch).await?;
+    let payload = serde_json::to_string(batch).map_err(|e| DbError::Invalid(e.to_string()))?;
+    let mut tx = db.begin().await?;
+    let id: i64 = on_tx!(&mut tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO power_drafts (agency_id, summary, batch, status, drafted_by, drafted_at) \
+             VALUES ($1, $2, $3, 'draft', $4, $5) RETURNING id",
+        )
+        .bind(agency_id)
+        .bind(summary)
+        .bind(&payload)
+        .bind(drafted_by)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await
+    })?;
+    audit::append(
+        &mut tx,
+        actor,
+        now,
+        Change::<(), _> {
+            action: "power_draft.create",
+            entity_type: "power_draft",
+            entity_id: id.to_string(),
+            summary: format!("提交权责调整草稿：{summary}"),
+            before: None,
+            after: Some(batch),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn draft(db: &Db, id: i64) -> Result<Option<DraftRow>> {
+    let sql = format!("{SELECT_DRAFT} WHERE p.id = $1");
+    on_pool!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await).map_err(Into::into)
+}
+
+/// Drafts of agencies within `scopes` (all when `None`), newest first.
+pub async fn drafts(db: &Db, scopes: Option<&[fazhi_core::org::Scope]>) -> Result<Vec<DraftRow>> {
+    on_pool!(db, pool => {
+        let mut query = sqlx::QueryBuilder::new(SELECT_DRAFT);
+        query.push(" WHERE 1 = 1");
+        if let Some(scopes) = scopes {
+            crate::push_scope_filter(&mut query, scopes, "p.agency_id", "d.path");
+        }
+        query.push(" ORDER BY p.id DESC LIMIT 200");
+        query.build_query_as().fetch_all(pool).await
+    })
+    .map_err(Into::into)
+}
+
+/// Publishes a pending draft: the batch is recorded (checked again against the register as it
+/// is now) and the draft marked published, in one transaction.
+pub async fn publish_draft(db: &Db, actor: &Actor, now: DateTime<Utc>, id: i64) -> Result<()> {
+    let reviewer = actor
+        .user_id
+        .ok_or_else(|| DbError::Invalid("须由登录用户审核".into()))?;
+    let row = draft(db, id).await?.ok_or(DbError::NotFound)?;
+    if row.status != "draft" {
+        return Err(DbError::Invalid(format!(
+            "该草稿{}，不能再发布",
+            row.status_zh()
+        )));
+    }
+    let batch: NewBatch = serde_json::from_str(&row.batch)
+        .map_err(|e| DbError::Invalid(format!("草稿内容无法读取：{e}")))?;
+    let mut tx = db.begin().await?;
+    record_batch_in(&mut tx, actor, now, &batch).await?;
+    set_review(&mut tx, id, "published", reviewer, now, None).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        now,
+        Change::<(), ()> {
+            action: "power_draft.publish",
+            entity_type: "power_draft",
+            entity_id: id.to_string(),
+            summary: format!("审核发布权责调整：{}", row.summary),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// Sends a pending draft back with the reviewer's reason.
+pub async fn reject_draft(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    note: &str,
+) -> Result<()> {
+    let reviewer = actor
+        .user_id
+        .ok_or_else(|| DbError::Invalid("须由登录用户审核".into()))?;
+    let note = note.trim();
+    if note.is_empty() || note.chars().count() > 500 {
+        return Err(DbError::Invalid("退回理由须为1至500个字符".into()));
+    }
+    let row = draft(db, id).await?.ok_or(DbError::NotFound)?;
+    if row.status != "draft" {
+        return Err(DbError::Invalid(format!(
+            "该草稿{}，不能退回",
+            row.status_zh()
+        )));
+    }
+    let mut tx = db.begin().await?;
+    set_review(&mut tx, id, "rejected", reviewer, now, Some(note)).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        now,
+        Change::<(), _> {
+            action: "power_draft.reject",
+            entity_type: "power_draft",
+            entity_id: id.to_string(),
+            summary: format!("退回权责调整草稿：{}", row.summary),
+            before: None,
+            after: Some(&serde_json::json!({ "note": note })),
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+async fn set_review(
+    tx: &mut Tx,
+    id: i64,
+    status: &str,
+    reviewer: i64,
+    now: DateTime<Utc>,
+    note: Option<&str>,
+) -> Result<()> {
+    let changed = on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE power_drafts SET status = $1, reviewed_by = $2, reviewed_at = $3, review_note = $4 \
+             WHERE id = $5 AND status = 'draft'",
+        )
+        .bind(status)
+        .bind(reviewer)
+        .bind(now)
+        .bind(note)
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    if changed == 0 {
+        return Err(DbError::Invalid("该草稿已被他人处理".into()));
+    }
+    Ok(())
 }

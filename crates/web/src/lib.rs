@@ -15,6 +15,7 @@ pub mod api;
 pub mod error;
 pub mod metrics;
 pub mod portal;
+pub mod power_drafts;
 pub mod powers;
 pub mod session;
 
@@ -97,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router())
         .merge(api::router())
         .merge(powers::router())
+        .merge(power_drafts::router())
         .merge(metrics::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(error::localize_rejections))

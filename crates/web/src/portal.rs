@@ -54,6 +54,9 @@ impl Layout {
             if staff.may_somewhere(Action::ViewAudit) {
                 entries.push(("/admin/audit", "审计日志"));
             }
+            if staff.may_somewhere(Action::Draft) || staff.may_somewhere(Action::Review) {
+                entries.push(("/admin/powers", "权责调整"));
+            }
             entries.push(("/admin/calendar", "节假日数据"));
             entries.push(("/admin/parameters", "法定参数"));
             entries.push(("/admin/tokens", "API令牌"));

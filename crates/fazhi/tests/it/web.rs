@@ -303,6 +303,7 @@ async fn permission_matrix() {
         ("GET /admin/audit/verify",             [OK,    DENIED, DENIED,  DENIED, DENIED, DENIED, DENIED]),
         ("GET /admin/calendar",                 [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
         ("GET /admin/parameters",               [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
+        ("GET /admin/powers",                   [OK,    DENIED, OK,      OK,    DENIED, DENIED, OK]),
         ("POST /admin/calendar",                [INVALID, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED]),
     ];
     for db in support::demo_backends().await {
@@ -714,4 +715,172 @@ async fn health_and_metrics_answer() {
         ),
         "{metrics}"
     );
+}
+
+fn entrust_form<'a>(csrf: &'a str, giver: &'a str, effective: &'a str) -> Vec<(&'a str, &'a str)> {
+    entrust_to(csrf, giver, effective, "G441402004-001")
+}
+
+fn entrust_to<'a>(
+    csrf: &'a str,
+    giver: &'a str,
+    effective: &'a str,
+    receiver: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf_token", csrf),
+        ("decision_title", "测试：取水许可委托街道实施"),
+        ("decided_on", "2020-12-20"),
+        ("kind", "entrust"),
+        ("item_code", "DEMO-XK-QS"),
+        ("effective", effective),
+        ("from_agency", giver),
+        ("to_agencies", receiver),
+        ("term_end", "2022-01-01"),
+    ]
+}
+
+#[tokio::test]
+async fn a_clerk_drafts_and_a_reviewer_of_the_county_publishes() {
+    for db in support::demo_backends().await {
+        let mut clerk = logged_in(&db, "mj.clerk").await;
+        let csrf = clerk.csrf("/admin/powers").await;
+        let drafts_before = count(&db, "power_drafts").await;
+        let outside = clerk
+            .post(
+                "/admin/powers",
+                &entrust_form(&csrf, "G441422-004", "2021-01-01"),
+            )
+            .await;
+        assert_eq!(
+            outside.status,
+            StatusCode::FORBIDDEN,
+            "大埔县's bureau is outside the clerk's county"
+        );
+        let contradicting = clerk
+            .post(
+                "/admin/powers",
+                &entrust_form(&csrf, "G441402-004", "2021-01-01"),
+            )
+            .await;
+        assert_eq!(contradicting.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            contradicting
+                .body
+                .contains("“G441402-004”在2021-01-01未持有此事项"),
+            "{}",
+            contradicting.body
+        );
+        assert!(
+            contradicting.body.contains("DEMO-XK-QS"),
+            "the form keeps what was typed"
+        );
+        let before_decision = clerk
+            .post(
+                "/admin/powers",
+                &entrust_form(&csrf, "G441402-005", "2020-12-01"),
+            )
+            .await;
+        assert!(before_decision.body.contains("早于决定日期"));
+        assert_eq!(
+            count(&db, "power_drafts").await,
+            drafts_before,
+            "refused drafts are not saved"
+        );
+        let good = clerk
+            .post(
+                "/admin/powers",
+                &entrust_form(&csrf, "G441402-005", "2021-01-01"),
+            )
+            .await;
+        assert_eq!(good.status, StatusCode::OK, "{}", good.body);
+        assert!(good.body.contains("已提交草稿"));
+        assert_eq!(
+            count(&db, "power_entrustments").await,
+            0,
+            "a draft changes nothing in the register"
+        );
+        let id: i64 = fazhi_db::on_pool!(&db, pool => sqlx::query_scalar("SELECT MAX(id) FROM power_drafts").fetch_one(pool).await).unwrap();
+        let publish = format!("/admin/powers/drafts/{id}/publish");
+        assert_eq!(
+            clerk.post(&publish, &[("csrf_token", &csrf)]).await.status,
+            StatusCode::FORBIDDEN,
+            "a clerk cannot publish"
+        );
+        let mut city_reviewer = logged_in(&db, "fb.reviewer").await;
+        let csrf_reviewer = city_reviewer.csrf("/admin/powers").await;
+        assert_eq!(
+            city_reviewer
+                .post(&publish, &[("csrf_token", &csrf_reviewer)])
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "市府办's reviewer has no grant over 梅江区"
+        );
+        add_user(
+            &db,
+            "mj.reviewer",
+            "G441402-002",
+            Role::Reviewer,
+            NewScope::Division("441402".into()),
+        )
+        .await;
+        let mut reviewer = Browser::new(support::app(&db).await);
+        assert_eq!(
+            reviewer.login("mj.reviewer", "test-user-2026").await.status,
+            StatusCode::SEE_OTHER
+        );
+        let csrf_mj = reviewer.csrf("/admin/powers").await;
+        assert_eq!(
+            reviewer
+                .post(&publish, &[("csrf_token", &csrf_mj)])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let answer = &fazhi_db::powers::holder_reports(
+            &db,
+            "DEMO-XK-QS",
+            "441402004",
+            chrono::NaiveDate::from_ymd_opt(2021, 6, 1).unwrap(),
+            None,
+        )
+        .await
+        .unwrap()[0];
+        assert_eq!(answer.exercised_by, "江南街道办事处");
+        let again = reviewer.post(&publish, &[("csrf_token", &csrf_mj)]).await;
+        assert_eq!(
+            again.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "published once only"
+        );
+        let second = clerk
+            .post(
+                "/admin/powers",
+                &entrust_to(&csrf, "G441402-005", "2021-01-01", "G441402006-001"),
+            )
+            .await;
+        assert_eq!(second.status, StatusCode::OK);
+        let second_id: i64 = fazhi_db::on_pool!(&db, pool => sqlx::query_scalar("SELECT MAX(id) FROM power_drafts").fetch_one(pool).await).unwrap();
+        let reject = format!("/admin/powers/drafts/{second_id}/reject");
+        assert_eq!(
+            reviewer
+                .post(&reject, &[("csrf_token", &csrf_mj), ("note", "")])
+                .await
+                .status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            reviewer
+                .post(
+                    &reject,
+                    &[("csrf_token", &csrf_mj), ("note", "委托协议尚未签订")]
+                )
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let list = clerk.get("/admin/powers").await;
+        assert!(list.body.contains("已退回：委托协议尚未签订") && list.body.contains("已发布"));
+    }
 }

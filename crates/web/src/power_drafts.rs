@@ -1,0 +1,311 @@
+//! Staff side of 权责清单: a clerk (经办人) drafts an adjustment, which is checked at once by a
+//! trial run against the register; a reviewer (审核人) publishes or returns it. Every route asks
+//! the one permission function about the draft's owning agency.
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::portal::{Layout, html};
+use crate::session::{CsrfForm, Staff};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use fazhi_core::org::{Action, Target, scopes_allowing};
+use fazhi_core::powers::{AdjustmentKind, Condition, Decision};
+use fazhi_db::powers::{DraftRow, Giver, NewAdjustment, NewBatch};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/powers", get(drafts_page).post(create_draft))
+        .route("/admin/powers/drafts/{id}/publish", post(publish))
+        .route("/admin/powers/drafts/{id}/reject", post(reject))
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct DraftForm {
+    #[serde(default)]
+    decision_title: String,
+    #[serde(default)]
+    decided_on: String,
+    #[serde(default)]
+    doc_number: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    item_code: String,
+    #[serde(default)]
+    effective: String,
+    #[serde(default)]
+    from_agency: String,
+    #[serde(default)]
+    from_external: String,
+    #[serde(default)]
+    to_agencies: String,
+    #[serde(default)]
+    term_end: String,
+    #[serde(default)]
+    condition_text: String,
+    #[serde(default)]
+    condition_attribute: String,
+    #[serde(default)]
+    condition_value: String,
+    #[serde(default)]
+    residual: String,
+}
+
+fn required_date(text: &str, label: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::Invalid(format!("{label}应为YYYY-MM-DD格式的日期")))
+}
+
+impl DraftForm {
+    fn to_batch(&self) -> Result<NewBatch, AppError> {
+        let title = self.decision_title.trim();
+        if title.is_empty() || title.chars().count() > 200 {
+            return Err(AppError::Invalid("依据文件标题须为1至200个字符".into()));
+        }
+        let kind = AdjustmentKind::parse(self.kind.trim())
+            .ok_or_else(|| AppError::Invalid("请选择调整类型".into()))?;
+        let from = match (self.from_agency.trim(), self.from_external.trim()) {
+            ("", "") => None,
+            (code, "") => Some(Giver::Agency(code.to_string())),
+            ("", name) => Some(Giver::External(name.to_string())),
+            _ => {
+                return Err(AppError::Invalid(
+                    "交出单位只能填写平台内机构代码或平台外单位名称之一".into(),
+                ));
+            }
+        };
+        let condition = match (self.condition_attribute.trim(), self.condition_value.trim()) {
+            ("", "") => None,
+            ("", _) | (_, "") => {
+                return Err(AppError::Invalid("适用条件须同时填写属性和取值".into()));
+            }
+            (attribute, value) => Some(Condition {
+                attribute: attribute.to_string(),
+                value: value.to_string(),
+                text: self.condition_text.trim().to_string(),
+            }),
+        };
+        let term_end = match self.term_end.trim() {
+            "" => None,
+            text => Some(required_date(text, "委托期限")?),
+        };
+        let adjustment = NewAdjustment {
+            kind,
+            item_code: self.item_code.trim().to_string(),
+            effective: required_date(&self.effective, "生效日期")?,
+            from,
+            to: self
+                .to_agencies
+                .split([',', '，', ' ', '\n', '、'])
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect(),
+            term_end,
+            condition,
+            giver_keeps_residual: self.residual == "1",
+        };
+        let doc_number = Some(self.doc_number.trim().to_string()).filter(|d| !d.is_empty());
+        Ok(NewBatch {
+            decision: Decision {
+                title: title.to_string(),
+                doc_number,
+                date: required_date(&self.decided_on, "决定日期")?,
+            },
+            url: None,
+            adjustments: vec![adjustment],
+        })
+    }
+
+    /// The agency that owns the draft: the giver on the platform, else the first receiver.
+    fn owner_code(&self, batch: &NewBatch) -> Option<String> {
+        let adjustment = batch.adjustments.first()?;
+        match &adjustment.from {
+            Some(Giver::Agency(code)) => Some(code.clone()),
+            _ => adjustment.to.first().cloned(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_powers.html")]
+struct DraftsPage {
+    layout: Layout,
+    drafts: Vec<DraftView>,
+    kinds: Vec<(&'static str, &'static str)>,
+    form: DraftForm,
+    may_draft: bool,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+struct DraftView {
+    row: DraftRow,
+    may_review: bool,
+}
+
+/// Drafts the staff member may see: where they may draft or review.
+async fn visible_drafts(state: &AppState, staff: &Staff) -> Result<Vec<DraftView>, AppError> {
+    let everywhere =
+        staff.may(Action::Draft, &Target::Global) || staff.may(Action::Review, &Target::Global);
+    let mut scopes = scopes_allowing(&staff.grants, Action::Draft);
+    scopes.extend(scopes_allowing(&staff.grants, Action::Review));
+    let rows =
+        fazhi_db::powers::drafts(&state.db, if everywhere { None } else { Some(&scopes) }).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let may_review = row.status == "draft" && staff.may(Action::Review, &row.target());
+            DraftView { row, may_review }
+        })
+        .collect())
+}
+
+async fn render(
+    state: &AppState,
+    staff: &Staff,
+    form: DraftForm,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
+    html(DraftsPage {
+        layout: Layout::new("权责调整", "/admin/powers", Some(staff)),
+        drafts: visible_drafts(state, staff).await?,
+        kinds: AdjustmentKind::ALL
+            .into_iter()
+            .map(|k| (k.as_str(), k.zh()))
+            .collect(),
+        form,
+        may_draft: staff.may_somewhere(Action::Draft),
+        error,
+        notice,
+    })
+}
+
+async fn drafts_page(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    if !staff.may_somewhere(Action::Draft) && !staff.may_somewhere(Action::Review) {
+        return Err(AppError::Forbidden);
+    }
+    render(&state, &staff, DraftForm::default(), None, None).await
+}
+
+async fn create_draft(
+    State(state): State<AppState>,
+    staff: Staff,
+    CsrfForm(form): CsrfForm<DraftForm>,
+) -> Result<Response, AppError> {
+    let outcome = async {
+        let batch = form.to_batch()?;
+        let owner_code = form
+            .owner_code(&batch)
+            .ok_or_else(|| AppError::Invalid("请填写交出单位或承接单位".into()))?;
+        let owner = fazhi_db::org::agency_by_code(&state.db, &owner_code)
+            .await?
+            .ok_or_else(|| AppError::Invalid(format!("机构“{owner_code}”不存在")))?;
+        staff.require(Action::Draft, &owner.target())?;
+        let adjustment = &batch.adjustments[0];
+        let summary = format!(
+            "{} {} {}（{}）",
+            adjustment.effective,
+            adjustment.kind.zh(),
+            adjustment.item_code,
+            owner.name
+        );
+        fazhi_db::powers::save_draft(
+            &state.db,
+            &staff.actor(),
+            fazhi_core::clock::now(),
+            owner.id,
+            &summary,
+            &batch,
+        )
+        .await?;
+        Ok::<String, AppError>(summary)
+    }
+    .await;
+    match outcome {
+        Ok(summary) => {
+            render(
+                &state,
+                &staff,
+                DraftForm::default(),
+                None,
+                Some(format!("已提交草稿：{summary}，待审核人发布。")),
+            )
+            .await
+        }
+        Err(AppError::Invalid(message)) => {
+            let mut response = render(&state, &staff, form, Some(message), None).await?;
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// The draft, after checking that `staff` may review drafts of its agency.
+async fn reviewable(state: &AppState, staff: &Staff, id: i64) -> Result<DraftRow, AppError> {
+    let row = fazhi_db::powers::draft(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    staff.require(Action::Review, &row.target())?;
+    Ok(row)
+}
+
+#[derive(Deserialize)]
+struct NoFields {}
+
+async fn publish(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<Response, AppError> {
+    reviewable(&state, &staff, id).await?;
+    match fazhi_db::powers::publish_draft(&state.db, &staff.actor(), fazhi_core::clock::now(), id)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/admin/powers").into_response()),
+        Err(fazhi_db::DbError::Invalid(message)) => {
+            let mut response = render(
+                &state,
+                &staff,
+                DraftForm::default(),
+                Some(format!("发布失败：{message}")),
+                None,
+            )
+            .await?;
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct RejectForm {
+    note: String,
+}
+
+async fn reject(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<RejectForm>,
+) -> Result<Response, AppError> {
+    reviewable(&state, &staff, id).await?;
+    fazhi_db::powers::reject_draft(
+        &state.db,
+        &staff.actor(),
+        fazhi_core::clock::now(),
+        id,
+        &form.note,
+    )
+    .await?;
+    Ok(Redirect::to("/admin/powers").into_response())
+}
