@@ -76,6 +76,24 @@ pub enum PowersCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Export the catalogue of a division as of a date, or (with --from) what changed since.
+    Export {
+        /// Division code, e.g. 441400 (梅州市) or 441402 (梅江区).
+        #[arg(long)]
+        division: String,
+        /// As-of date (YYYY-MM-DD); with --from, the end of the comparison (inclusive).
+        #[arg(long)]
+        on: String,
+        /// Start of a comparison (exclusive): export the changes between --from and --on.
+        #[arg(long)]
+        from: Option<String>,
+        /// csv | xlsx | json
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Output file (default: standard output; xlsx needs a file).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Import a published list (xlsx, xls or csv): items and who holds them, under one decision.
     Import {
         file: PathBuf,
@@ -560,6 +578,71 @@ async fn powers(db: &Db, command: PowersCommand) -> Result<()> {
                 preview.holdings_added,
                 preview.holdings_already
             );
+        }
+        PowersCommand::Export {
+            division,
+            on,
+            from,
+            format,
+            output,
+        } => {
+            let on = parse_date(&on, "日期")?;
+            let division = fazhi_db::org::division_by_code(db, &division)
+                .await?
+                .ok_or_else(|| anyhow!("区划“{division}”不存在"))?;
+            let (header, rows, json): (&[&str], Vec<Vec<String>>, serde_json::Value) = match from {
+                Some(from) => {
+                    let from = parse_date(&from, "起始日期")?;
+                    let changes =
+                        fazhi_db::powers::changes_between(db, &division.path, from, on).await?;
+                    let json = serde_json::to_value(&changes)?;
+                    (
+                        &fazhi_web::powers::CHANGES_HEADER,
+                        changes
+                            .into_iter()
+                            .map(fazhi_web::powers::change_cells)
+                            .collect(),
+                        json,
+                    )
+                }
+                None => {
+                    let filter = fazhi_db::powers::CatalogueFilter {
+                        division_path: division.path.clone(),
+                        on,
+                        ..Default::default()
+                    };
+                    let (rows, _) = fazhi_db::powers::catalogue_page(db, &filter, None).await?;
+                    let json = serde_json::to_value(&rows)?;
+                    (
+                        &fazhi_web::powers::CATALOGUE_HEADER,
+                        rows.into_iter()
+                            .map(fazhi_web::powers::catalogue_cells)
+                            .collect(),
+                        json,
+                    )
+                }
+            };
+            let bytes = match format.as_str() {
+                "json" => serde_json::to_vec_pretty(&json)?,
+                other => {
+                    let table = fazhi_web::powers::TableFormat::parse(other)
+                        .ok_or_else(|| anyhow!("格式“{other}”无效，应为 csv、xlsx 或 json"))?;
+                    fazhi_web::powers::table_bytes(table, header, &rows)
+                        .map_err(|e| anyhow!("{e}"))?
+                }
+            };
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, &bytes)
+                        .with_context(|| format!("无法写入 {}", path.display()))?;
+                    eprintln!("已导出{}行到 {}", rows.len(), path.display());
+                }
+                None if format == "xlsx" => bail!("xlsx 须用 --output 指定文件"),
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes)?;
+                }
+            }
         }
         PowersCommand::Holder {
             code,

@@ -146,14 +146,39 @@ pub enum TableFormat {
     Xlsx,
 }
 
-/// A table as a download: a header row and text rows, in the asked format.
-pub fn table_download(
+impl TableFormat {
+    pub fn parse(text: &str) -> Option<TableFormat> {
+        match text {
+            "csv" => Some(TableFormat::Csv),
+            "xlsx" => Some(TableFormat::Xlsx),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            TableFormat::Csv => "csv",
+            TableFormat::Xlsx => "xlsx",
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            TableFormat::Csv => "text/csv; charset=utf-8",
+            TableFormat::Xlsx => {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        }
+    }
+}
+
+/// A table as file bytes: a header row and text rows.
+pub fn table_bytes(
     format: TableFormat,
-    file_stem: &str,
     header: &[&str],
-    rows: Vec<Vec<String>>,
-) -> Result<Response, AppError> {
-    let (content_type, extension, body) = match format {
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, AppError> {
+    match format {
         TableFormat::Csv => {
             let mut csv = format!("\u{feff}{}\r\n", header.join(","));
             for row in rows {
@@ -165,18 +190,27 @@ pub fn table_download(
                 );
                 csv.push_str("\r\n");
             }
-            ("text/csv; charset=utf-8", "csv", csv.into_bytes())
+            Ok(csv.into_bytes())
         }
-        TableFormat::Xlsx => (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-            xlsx_bytes(header, &rows)?,
-        ),
-    };
-    let disposition = format!("attachment; filename=\"{file_stem}.{extension}\"");
+        TableFormat::Xlsx => xlsx_bytes(header, rows),
+    }
+}
+
+/// A table as a download in the asked format.
+pub fn table_download(
+    format: TableFormat,
+    file_stem: &str,
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+) -> Result<Response, AppError> {
+    let body = table_bytes(format, header, &rows)?;
+    let disposition = format!(
+        "attachment; filename=\"{file_stem}.{}\"",
+        format.extension()
+    );
     Ok((
         [
-            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_TYPE, format.content_type().to_string()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         body,
@@ -205,7 +239,20 @@ fn xlsx_bytes(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, AppError
     workbook.save_to_buffer().map_err(fail)
 }
 
-const CATALOGUE_HEADER: [&str; 7] = [
+/// One catalogue row as the cells of [`CATALOGUE_HEADER`].
+pub fn catalogue_cells(row: CatalogueRow) -> Vec<String> {
+    vec![
+        row.item_code,
+        row.name,
+        row.category,
+        row.holder_name,
+        row.holder,
+        row.valid_from.to_string(),
+        row.condition_text.unwrap_or_default(),
+    ]
+}
+
+pub const CATALOGUE_HEADER: [&str; 7] = [
     "事项编码",
     "事项名称",
     "事项类别",
@@ -421,7 +468,24 @@ async fn changes_page(
     })
 }
 
-const CHANGES_HEADER: [&str; 11] = [
+/// One change as the cells of [`CHANGES_HEADER`].
+pub fn change_cells(change: fazhi_db::powers::ChangeRow) -> Vec<String> {
+    vec![
+        change.effective.to_string(),
+        change.kind_zh().to_string(),
+        change.item_code,
+        change.item_name,
+        change.from_name.unwrap_or_default(),
+        change.receivers.unwrap_or_default(),
+        change.condition_text.unwrap_or_default(),
+        change.term_end.map(|d| d.to_string()).unwrap_or_default(),
+        change.decision_title,
+        change.decision_doc_number.unwrap_or_default(),
+        change.decided_on.to_string(),
+    ]
+}
+
+pub const CHANGES_HEADER: [&str; 11] = [
     "生效日期",
     "调整类型",
     "事项编码",
@@ -441,24 +505,7 @@ async fn changes_download(
     format: TableFormat,
 ) -> Result<Response, AppError> {
     let (division, from, to, changes) = changes_of(state, query).await?;
-    let rows = changes
-        .into_iter()
-        .map(|change| {
-            vec![
-                change.effective.to_string(),
-                change.kind_zh().to_string(),
-                change.item_code,
-                change.item_name,
-                change.from_name.unwrap_or_default(),
-                change.receivers.unwrap_or_default(),
-                change.condition_text.unwrap_or_default(),
-                change.term_end.map(|d| d.to_string()).unwrap_or_default(),
-                change.decision_title,
-                change.decision_doc_number.unwrap_or_default(),
-                change.decided_on.to_string(),
-            ]
-        })
-        .collect();
+    let rows = changes.into_iter().map(change_cells).collect();
     table_download(
         format,
         &format!("power-changes-{}-{from}-{to}", division.code),

@@ -430,3 +430,97 @@ fn powers_import_reads_an_xlsx_list_with_a_dry_run_first() {
     std::fs::write(&unsupported, "x").unwrap();
     assert!(stderr(&import(&unsupported, &[])).contains("不支持的文件类型"));
 }
+
+#[test]
+fn powers_export_writes_catalogues_and_changes_as_csv_json_and_xlsx() {
+    use calamine::Reader;
+    let path = demo_database("export");
+    let db = format!("sqlite://{}", path.display());
+    let csv = fazhi(
+        &db,
+        &[
+            "powers",
+            "export",
+            "--division",
+            "441402",
+            "--on",
+            "2020-03-01",
+        ],
+    );
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    let text = stdout(&csv);
+    assert!(text.starts_with(
+        "\u{feff}事项编码,事项名称,事项类别,实施主体,机构代码,持有起始日,适用条件\r\n"
+    ));
+    assert!(text.contains(
+        "DEMO-XK-QS,取水许可（演示）,XK,梅江区水务局,G441402-005,2020-03-01,不含跨县（市、区）取水"
+    ));
+    let json = fazhi(
+        &db,
+        &[
+            "powers",
+            "export",
+            "--division",
+            "441400",
+            "--on",
+            "2020-12-31",
+            "--from",
+            "2019-12-31",
+            "--format",
+            "json",
+        ],
+    );
+    let changes: Vec<serde_json::Value> = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        changes.iter().filter(|c| c["kind"] == "take_over").count(),
+        1088
+    );
+    let file = path.with_extension("xlsx");
+    let xlsx = fazhi(
+        &db,
+        &[
+            "powers",
+            "export",
+            "--division",
+            "441400",
+            "--on",
+            "2020-03-01",
+            "--format",
+            "xlsx",
+            "--output",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(xlsx.status.success(), "{}", stderr(&xlsx));
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    let range = workbook.worksheet_range_at(0).unwrap().unwrap();
+    assert_eq!(range.rows().next().unwrap()[0].to_string(), "事项编码");
+    let no_file = fazhi(
+        &db,
+        &[
+            "powers",
+            "export",
+            "--division",
+            "441400",
+            "--on",
+            "2020-03-01",
+            "--format",
+            "xlsx",
+        ],
+    );
+    assert!(stderr(&no_file).contains("--output"));
+    let bad = fazhi(
+        &db,
+        &[
+            "powers",
+            "export",
+            "--division",
+            "441400",
+            "--on",
+            "2020-03-01",
+            "--format",
+            "pdf",
+        ],
+    );
+    assert!(stderr(&bad).contains("格式“pdf”无效"));
+}
