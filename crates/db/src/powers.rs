@@ -780,6 +780,10 @@ pub struct CatalogueFilter {
     pub search: Option<String>,
     /// Exactly this item.
     pub item: Option<String>,
+    /// Level of the holder's division: city, county or town.
+    pub level: Option<String>,
+    /// Part of a law's name in the legal basis.
+    pub basis: Option<String>,
     pub on: NaiveDate,
 }
 
@@ -808,6 +812,15 @@ where
     if let Some(item) = &filter.item {
         query.push(" AND h.item_code = ").push_bind(item.clone());
     }
+    if let Some(level) = &filter.level {
+        query.push(" AND hd.level = ").push_bind(level.clone());
+    }
+    if let Some(basis) = &filter.basis {
+        query
+            .push(" AND i.basis LIKE ")
+            .push_bind(format!("%{}%", crate::like_escape(basis)))
+            .push(" ESCAPE '\\'");
+    }
     if let Some(search) = &filter.search {
         let pattern = format!("%{}%", crate::like_escape(search));
         query
@@ -822,7 +835,7 @@ where
 }
 
 const CATALOGUE_FROM: &str = " FROM power_holdings h JOIN power_items i ON i.code = h.item_code \
-     JOIN agencies a ON a.code = h.holder";
+     JOIN agencies a ON a.code = h.holder JOIN divisions hd ON hd.id = a.division_id";
 
 /// Q2 as a page: holdings in force on the filter's date, by holder then item. `page = None`
 /// returns every row (exports).

@@ -37,6 +37,10 @@ struct CatalogueQuery {
     q: Option<String>,
     on: Option<String>,
     page: Option<u32>,
+    /// city | county | town
+    level: Option<String>,
+    /// Part of a law's name in the legal basis.
+    basis: Option<String>,
 }
 
 fn non_empty(text: &Option<String>) -> Option<String> {
@@ -63,12 +67,25 @@ async fn filter_of(
     if search.as_ref().is_some_and(|s| s.chars().count() > 50) {
         return Err(AppError::Invalid("查询文字不能超过50个字符".into()));
     }
+    let level = non_empty(&query.level);
+    if level
+        .as_deref()
+        .is_some_and(|l| !matches!(l, "city" | "county" | "town"))
+    {
+        return Err(AppError::Invalid("层级应为 city、county 或 town".into()));
+    }
+    let basis = non_empty(&query.basis);
+    if basis.as_ref().is_some_and(|b| b.chars().count() > 50) {
+        return Err(AppError::Invalid("依据文字不能超过50个字符".into()));
+    }
     let filter = CatalogueFilter {
         division_path: division.path.clone(),
         agency: non_empty(&query.agency),
         category: non_empty(&query.category),
         search,
         item: None,
+        level,
+        basis,
         on,
     };
     Ok((filter, division))
@@ -86,6 +103,8 @@ struct CataloguePage {
     agency: String,
     category: String,
     q: String,
+    level: String,
+    basis: String,
     on: String,
     pager: crate::admin::Pager,
     query_string: String,
@@ -106,11 +125,13 @@ async fn catalogue_page(
         divisions.insert(0, home);
     }
     let query_string = format!(
-        "division={}&agency={}&category={}&q={}&on={}&",
+        "division={}&agency={}&category={}&q={}&level={}&basis={}&on={}&",
         division.code,
         crate::error::percent_encode(filter.agency.as_deref().unwrap_or("")),
         crate::error::percent_encode(filter.category.as_deref().unwrap_or("")),
         crate::error::percent_encode(filter.search.as_deref().unwrap_or("")),
+        filter.level.as_deref().unwrap_or(""),
+        crate::error::percent_encode(filter.basis.as_deref().unwrap_or("")),
         filter.on
     );
     html(CataloguePage {
@@ -122,6 +143,8 @@ async fn catalogue_page(
         agency: filter.agency.clone().unwrap_or_default(),
         category: filter.category.clone().unwrap_or_default(),
         q: filter.search.clone().unwrap_or_default(),
+        level: filter.level.clone().unwrap_or_default(),
+        basis: filter.basis.clone().unwrap_or_default(),
         on: filter.on.to_string(),
         pager: crate::admin::Pager::new(page, total, &query_string),
         query_string,

@@ -442,6 +442,25 @@ async fn the_public_catalogue_shows_any_date_and_downloads_as_csv() {
             csv.body
                 .contains("DEMO-XK-QS,取水许可（演示）,XK,梅州市水务局,G441400-016,2019-01-01,")
         );
+        let county_level = visitor.get("/powers?on=2020-03-01&level=county").await;
+        assert!(
+            county_level.body.contains("共8项"),
+            "the eight county bureaus"
+        );
+        let city_level = visitor.get("/powers?on=2020-03-01&level=city").await;
+        assert!(city_level.body.contains("共1项"));
+        let by_law = visitor
+            .get("/powers?on=2020-03-01&basis=%E6%B0%B4%E6%B3%95")
+            .await;
+        assert!(by_law.body.contains("共9项"), "水法 is in the basis");
+        let other_law = visitor
+            .get("/powers?on=2020-03-01&basis=%E5%88%91%E6%B3%95")
+            .await;
+        assert!(other_law.body.contains("共0项"));
+        assert_eq!(
+            visitor.get("/powers?level=province").await.status,
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        );
         let bad_date = visitor.get("/powers?on=2020-02-30").await;
         assert_eq!(
             bad_date.status,
