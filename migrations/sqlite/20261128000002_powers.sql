@@ -72,7 +72,8 @@ CREATE TABLE power_holdings (
 );
 CREATE INDEX power_holdings_item ON power_holdings(item_code);
 CREATE INDEX power_holdings_holder ON power_holdings(holder, valid_from);
-CREATE INDEX power_holdings_territory ON power_holdings(territory);
+-- Serves the as-of catalogue: a subtree range, in listing order, with the validity dates.
+CREATE INDEX power_holdings_territory ON power_holdings(territory, holder, item_code, valid_from, valid_to);
 
 CREATE TABLE power_entrustments (
     id               INTEGER PRIMARY KEY,

@@ -281,6 +281,15 @@ pub fn redact_password(url: &str) -> String {
     }
 }
 
+/// The half-open range of materialised paths below `path` (itself included): a path `p` is in
+/// the subtree iff `start <= p < end`. Unlike `LIKE 'path%'`, a range uses the index on both
+/// databases. Paths are `/`-separated digits, so the end is the path with its final `/` raised
+/// to the next character (`0`).
+pub fn subtree_range(path: &str) -> (String, String) {
+    let stem = path.strip_suffix('/').unwrap_or(path);
+    (path.to_string(), format!("{stem}0"))
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 pub fn like_escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
@@ -330,7 +339,33 @@ pub fn push_scope_filter<DB>(
 
 #[cfg(test)]
 mod tests {
-    use super::redact_password;
+    use super::{redact_password, subtree_range};
+
+    #[test]
+    fn a_subtree_is_a_range_of_paths() {
+        let (start, end) = subtree_range("/440000/441400/");
+        for inside in [
+            "/440000/441400/",
+            "/440000/441400/441402/",
+            "/440000/441400/441481/441481126/",
+        ] {
+            assert!(
+                start.as_str() <= inside && inside < end.as_str(),
+                "{inside}"
+            );
+        }
+        for outside in [
+            "/440000/",
+            "/440000/441300/",
+            "/440000/4414001/",
+            "/440000/441500/",
+        ] {
+            assert!(
+                !(start.as_str() <= outside && outside < end.as_str()),
+                "{outside}"
+            );
+        }
+    }
 
     #[test]
     fn passwords_never_appear_in_messages() {

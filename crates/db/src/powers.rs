@@ -793,12 +793,13 @@ where
     for<'a> String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     for<'a> NaiveDate: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
+    let (start, end) = crate::subtree_range(&filter.division_path);
     query
-        .push(" WHERE h.territory LIKE ")
-        .push_bind(format!("{}%", crate::like_escape(&filter.division_path)));
-    query
-        .push(" ESCAPE '\\' AND h.valid_from <= ")
-        .push_bind(filter.on);
+        .push(" WHERE h.territory >= ")
+        .push_bind(start)
+        .push(" AND h.territory < ")
+        .push_bind(end);
+    query.push(" AND h.valid_from <= ").push_bind(filter.on);
     query
         .push(" AND (h.valid_to IS NULL OR h.valid_to > ")
         .push_bind(filter.on)
@@ -837,7 +838,21 @@ where
 const CATALOGUE_FROM: &str = " FROM power_holdings h JOIN power_items i ON i.code = h.item_code \
      JOIN agencies a ON a.code = h.holder JOIN divisions hd ON hd.id = a.division_id";
 
-/// Q2 as a page: holdings in force on the filter's date, by holder then item. `page = None`
+/// The FROM clause a count needs: the joins only when a filter looks at items or levels.
+fn catalogue_count_from(filter: &CatalogueFilter) -> String {
+    let mut from = String::from(" FROM power_holdings h");
+    if filter.category.is_some() || filter.basis.is_some() || filter.search.is_some() {
+        from.push_str(" JOIN power_items i ON i.code = h.item_code");
+    }
+    if filter.level.is_some() {
+        from.push_str(
+            " JOIN agencies a ON a.code = h.holder JOIN divisions hd ON hd.id = a.division_id",
+        );
+    }
+    from
+}
+
+/// Q2 as a page: holdings in force on the filter's date, by territory, holder and item. `page = None`
 /// returns every row (exports).
 pub async fn catalogue_page(
     db: &Db,
@@ -850,13 +865,15 @@ pub async fn catalogue_page(
         );
         rows_query.push(CATALOGUE_FROM);
         push_catalogue_filter(&mut rows_query, filter);
-        rows_query.push(" ORDER BY h.holder, h.item_code");
+        // Territory first: the city's own agencies, then each county followed by its towns; it is
+        // also the order of the index, so a page stops reading after its rows.
+        rows_query.push(" ORDER BY h.territory, h.holder, h.item_code");
         if let Some(page) = page {
             rows_query.push(" LIMIT ").push_bind(page.limit()).push(" OFFSET ").push_bind(page.offset());
         }
         let rows: Vec<CatalogueRow> = rows_query.build_query_as().fetch_all(pool).await?;
         let mut count_query = sqlx::QueryBuilder::new("SELECT COUNT(*)");
-        count_query.push(CATALOGUE_FROM);
+        count_query.push(catalogue_count_from(filter));
         push_catalogue_filter(&mut count_query, filter);
         let total: i64 = count_query.build_query_scalar().fetch_one(pool).await?;
         Ok((rows, total))
@@ -959,20 +976,22 @@ pub async fn item_history(db: &Db, code: &str) -> Result<Vec<HistoryRow>> {
     Ok(rows)
 }
 
-/// Agencies that hold anything within a division on a date (for the catalogue's agency filter).
+/// Agencies within a division that hold anything on a date (for the catalogue's agency filter):
+/// one indexed existence check per agency rather than a scan of every holding.
 pub async fn holders_within(
     db: &Db,
     division_path: &str,
     on: NaiveDate,
 ) -> Result<Vec<(String, String)>> {
-    let pattern = format!("{}%", crate::like_escape(division_path));
+    let (start, end) = crate::subtree_range(division_path);
     on_pool!(db, pool => {
         sqlx::query_as(
-            "SELECT DISTINCT h.holder, a.name FROM power_holdings h JOIN agencies a ON a.code = h.holder \
-             WHERE h.territory LIKE $1 ESCAPE '\\' AND h.valid_from <= $2 AND (h.valid_to IS NULL OR h.valid_to > $2) \
-             ORDER BY h.holder",
+            "SELECT a.code, a.name FROM agencies a JOIN divisions d ON d.id = a.division_id \
+             WHERE d.path >= $1 AND d.path < $2 AND EXISTS (SELECT 1 FROM power_holdings h WHERE h.holder = a.code \
+             AND h.valid_from <= $3 AND (h.valid_to IS NULL OR h.valid_to > $3)) ORDER BY a.code",
         )
-        .bind(&pattern)
+        .bind(&start)
+        .bind(&end)
         .bind(on)
         .fetch_all(pool)
         .await
