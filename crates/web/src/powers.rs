@@ -49,6 +49,18 @@ fn non_empty(text: &Option<String>) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
+/// The home division followed by its counties: the choices of the pages' division selector.
+async fn home_and_counties(state: &AppState) -> Result<Vec<fazhi_db::org::DivisionRow>, AppError> {
+    let Some(home) =
+        fazhi_db::org::division_by_code(&state.db, &state.config.home_division).await?
+    else {
+        return Ok(Vec::new());
+    };
+    let mut divisions = fazhi_db::org::child_divisions(&state.db, Some(home.id)).await?;
+    divisions.insert(0, home);
+    Ok(divisions)
+}
+
 /// The filter a query describes, with the division it names (the home division by default).
 async fn filter_of(
     state: &AppState,
@@ -118,12 +130,7 @@ async fn catalogue_page(
     let (filter, division) = filter_of(&state, &query).await?;
     let page = Page::new(query.page.unwrap_or(1), Page::DEFAULT_SIZE);
     let (rows, total) = fazhi_db::powers::catalogue_page(&state.db, &filter, Some(page)).await?;
-    let home = fazhi_db::org::division_by_code(&state.db, &state.config.home_division).await?;
-    let mut divisions = Vec::new();
-    if let Some(home) = home {
-        divisions = fazhi_db::org::child_divisions(&state.db, Some(home.id)).await?;
-        divisions.insert(0, home);
-    }
+    let divisions = home_and_counties(&state).await?;
     let query_string = format!(
         "division={}&agency={}&category={}&q={}&level={}&basis={}&on={}&",
         division.code,
@@ -463,13 +470,7 @@ async fn changes_page(
     Query(query): Query<ChangesQuery>,
 ) -> Result<Response, AppError> {
     let (division, from, to, changes) = changes_of(&state, &query).await?;
-    let mut divisions = Vec::new();
-    if let Some(home) =
-        fazhi_db::org::division_by_code(&state.db, &state.config.home_division).await?
-    {
-        divisions = fazhi_db::org::child_divisions(&state.db, Some(home.id)).await?;
-        divisions.insert(0, home);
-    }
+    let divisions = home_and_counties(&state).await?;
     let counts = fazhi_core::powers::AdjustmentKind::ALL
         .into_iter()
         .map(|kind| {
