@@ -133,6 +133,9 @@ pub async fn next_year_alert_from(db: &Db, date: NaiveDate) -> Result<(u32, u32)
         &["national".to_string()],
     ) {
         Some(record) => month_day(record).map_err(|e| DbError::Invalid(e.to_string())),
-        None => Ok((10, 1)),
+        // The bundled record is seeded at migration; without one there is no rule to apply.
+        None => Err(DbError::Invalid(format!(
+            "缺少{date}有效的参数 calendar.next_year_alert_from"
+        ))),
     }
 }

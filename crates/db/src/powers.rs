@@ -662,32 +662,6 @@ pub struct CatalogueRow {
     pub condition_text: Option<String>,
 }
 
-/// Q2: the items held on `date` by agencies whose division lies within `division_path`
-/// (an agency's own catalogue when `agency` is given), by holder and item code.
-pub async fn catalogue(
-    db: &Db,
-    division_path: &str,
-    agency: Option<&str>,
-    date: NaiveDate,
-) -> Result<Vec<CatalogueRow>> {
-    let pattern = format!("{}%", crate::like_escape(division_path));
-    on_pool!(db, pool => {
-        sqlx::query_as(
-            "SELECT h.item_code, i.name, i.category, h.holder, a.name AS holder_name, h.valid_from, h.condition_text \
-             FROM power_holdings h JOIN power_items i ON i.code = h.item_code JOIN agencies a ON a.code = h.holder \
-             WHERE h.territory LIKE $1 ESCAPE '\\' AND ($2 IS NULL OR h.holder = $2) \
-             AND h.valid_from <= $3 AND (h.valid_to IS NULL OR h.valid_to > $3) \
-             ORDER BY h.holder, h.item_code",
-        )
-        .bind(&pattern)
-        .bind(agency)
-        .bind(date)
-        .fetch_all(pool)
-        .await
-    })
-    .map_err(Into::into)
-}
-
 /// The adjustment and decision a holding rests on, for citing it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct AdjustmentSummary {
@@ -1329,15 +1303,16 @@ pub async fn counts_by_category(
     division_path: &str,
     on: NaiveDate,
 ) -> Result<Vec<(String, i64)>> {
-    let pattern = format!("{}%", crate::like_escape(division_path));
+    let (start, end) = crate::subtree_range(division_path);
     on_pool!(db, pool => {
         sqlx::query_as(
             "SELECT c.name, COUNT(DISTINCT h.item_code) FROM power_holdings h JOIN power_items i ON i.code = h.item_code \
              JOIN power_categories c ON c.code = i.category \
-             WHERE h.territory LIKE $1 ESCAPE '\\' AND h.valid_from <= $2 AND (h.valid_to IS NULL OR h.valid_to > $2) \
+             WHERE h.territory >= $1 AND h.territory < $2 AND h.valid_from <= $3 AND (h.valid_to IS NULL OR h.valid_to > $3) \
              GROUP BY c.name, c.sort ORDER BY c.sort",
         )
-        .bind(&pattern)
+        .bind(&start)
+        .bind(&end)
         .bind(on)
         .fetch_all(pool)
         .await
@@ -1358,17 +1333,18 @@ pub struct TownHolding {
 
 /// Towns and streets within `county_path` and the number of items each holds on `on`.
 pub async fn town_holdings(db: &Db, county_path: &str, on: NaiveDate) -> Result<Vec<TownHolding>> {
-    let pattern = format!("{}%", crate::like_escape(county_path));
+    let (start, end) = crate::subtree_range(county_path);
     on_pool!(db, pool => {
         sqlx::query_as(
             "SELECT d.code AS division_code, d.name AS division_name, a.code AS agency, a.name AS agency_name, \
              COUNT(h.id) AS items, MIN(h.valid_from) AS since \
              FROM divisions d JOIN agencies a ON a.division_id = d.id AND a.kind = 'government' \
-             LEFT JOIN power_holdings h ON h.holder = a.code AND h.valid_from <= $2 AND (h.valid_to IS NULL OR h.valid_to > $2) \
-             WHERE d.level = 'town' AND d.path LIKE $1 ESCAPE '\\' \
+             LEFT JOIN power_holdings h ON h.holder = a.code AND h.valid_from <= $3 AND (h.valid_to IS NULL OR h.valid_to > $3) \
+             WHERE d.level = 'town' AND d.path >= $1 AND d.path < $2 \
              GROUP BY d.code, d.name, a.code, a.name ORDER BY d.code",
         )
-        .bind(&pattern)
+        .bind(&start)
+        .bind(&end)
         .bind(on)
         .fetch_all(pool)
         .await

@@ -216,3 +216,27 @@ async fn an_amending_notice_reports_the_days_it_changes() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_missing_calendar_parameter_is_an_error_not_a_silent_default() {
+    for db in support::backends().await {
+        let today = date("2026-11-28");
+        assert_eq!(
+            fazhi_db::params::next_year_alert_from(&db, today)
+                .await
+                .unwrap(),
+            (10, 1),
+            "the seeded record"
+        );
+        let delete = "DELETE FROM parameters WHERE key = 'calendar.next_year_alert_from'";
+        fazhi_db::on_pool!(&db, pool => sqlx::query(delete).execute(pool).await.map(|_| ()))
+            .unwrap();
+        let error = fazhi_db::params::next_year_alert_from(&db, today)
+            .await
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("calendar.next_year_alert_from"),
+            "{error}"
+        );
+    }
+}

@@ -192,6 +192,22 @@ async fn the_holder_follows_the_2020_hand_down_on_both_databases() {
     }
 }
 
+/// Every holding within `division_path` on `date` (of one agency when given), in listing order.
+async fn catalogue(
+    db: &Db,
+    division_path: &str,
+    agency: Option<&str>,
+    date: NaiveDate,
+) -> Result<Vec<fazhi_db::powers::CatalogueRow>, DbError> {
+    let filter = fazhi_db::powers::CatalogueFilter {
+        division_path: division_path.into(),
+        agency: agency.map(str::to_string),
+        on: date,
+        ..Default::default()
+    };
+    Ok(fazhi_db::powers::catalogue_page(db, &filter, None).await?.0)
+}
+
 #[tokio::test]
 async fn catalogues_as_of_a_date_on_both_databases() {
     for db in support::demo_backends().await {
@@ -203,13 +219,13 @@ async fn catalogues_as_of_a_date_on_both_databases() {
                 .collect::<Vec<_>>()
         };
         let before = codes(
-            fazhi_db::powers::catalogue(&db, meijiang, None, date("2020-01-01"))
+            catalogue(&db, meijiang, None, date("2020-01-01"))
                 .await
                 .unwrap(),
         );
         assert_eq!(before, [(MEIJIANG_MARKET.to_string(), "T-CF".to_string())]);
         let after = codes(
-            fazhi_db::powers::catalogue(&db, meijiang, None, date("2020-12-01"))
+            catalogue(&db, meijiang, None, date("2020-12-01"))
                 .await
                 .unwrap(),
         );
@@ -219,14 +235,9 @@ async fn catalogues_as_of_a_date_on_both_databases() {
             after.contains(&(MEIJIANG_WATER.to_string(), "DEMO-XK-QS".to_string())),
             "the demo hand-down is there too"
         );
-        let city_water = fazhi_db::powers::catalogue(
-            &db,
-            "/440000/441400/",
-            Some(CITY_WATER),
-            date("2020-12-01"),
-        )
-        .await
-        .unwrap();
+        let city_water = catalogue(&db, "/440000/441400/", Some(CITY_WATER), date("2020-12-01"))
+            .await
+            .unwrap();
         let items: Vec<&str> = city_water.iter().map(|r| r.item_code.as_str()).collect();
         assert_eq!(
             items,

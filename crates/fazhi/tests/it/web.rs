@@ -1,7 +1,7 @@
 //! The web shell as a browser and an API client use it: login, sessions, CSRF, Origin, the
 //! permission matrix, error pages, escaping, the JSON API and its OpenAPI document.
 
-use crate::support::{self, Browser, ORIGIN, count, form_body};
+use crate::support::{self, Browser, count, form_body};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use fazhi::demo::DEMO_PASSWORD;
@@ -669,7 +669,6 @@ async fn api_tokens_authenticate_until_revoked() {
             client.send(call("/api/v1/me", Some(&secret))).await.status,
             StatusCode::UNAUTHORIZED
         );
-        let _ = ORIGIN;
     }
 }
 
