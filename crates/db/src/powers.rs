@@ -1352,6 +1352,47 @@ pub async fn town_holdings(db: &Db, county_path: &str, on: NaiveDate) -> Result<
     .map_err(Into::into)
 }
 
+/// An entrustment whose term ends soon (spec/powers.md Q7).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct EntrustmentDue {
+    pub item_code: String,
+    pub item_name: String,
+    pub legal_holder: String,
+    pub legal_holder_name: String,
+    pub exercised_by: String,
+    pub exercised_by_name: String,
+    pub term_end: NaiveDate,
+}
+
+/// Q7: entrustments exercised within `division_path` whose term ends in `[today, today + days]`
+/// and that were not taken back, soonest first.
+pub async fn entrustments_ending(
+    db: &Db,
+    division_path: &str,
+    today: NaiveDate,
+    days: i64,
+) -> Result<Vec<EntrustmentDue>> {
+    let horizon = today + chrono::Duration::days(days);
+    let (start, end) = crate::subtree_range(division_path);
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT e.item_code, i.name AS item_name, e.legal_holder, l.name AS legal_holder_name, \
+             e.exercised_by, x.name AS exercised_by_name, e.term_end \
+             FROM power_entrustments e JOIN power_items i ON i.code = e.item_code \
+             JOIN agencies l ON l.code = e.legal_holder JOIN agencies x ON x.code = e.exercised_by \
+             WHERE e.taken_back_by IS NULL AND e.term_end >= $1 AND e.term_end <= $2 \
+             AND e.territory >= $3 AND e.territory < $4 ORDER BY e.term_end, e.item_code",
+        )
+        .bind(today)
+        .bind(horizon)
+        .bind(&start)
+        .bind(&end)
+        .fetch_all(pool)
+        .await
+    })
+    .map_err(Into::into)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Drafts: proposed by a clerk, published by a reviewer
 

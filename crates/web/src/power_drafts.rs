@@ -140,8 +140,31 @@ struct DraftsPage {
     kinds: Vec<(&'static str, &'static str)>,
     form: DraftForm,
     may_draft: bool,
+    expiring: Vec<fazhi_db::powers::EntrustmentDue>,
+    expiring_days: i64,
     error: Option<String>,
     notice: Option<String>,
+}
+
+/// How far ahead the page looks for entrustments whose term ends (spec/powers.md Q7).
+const EXPIRING_DAYS: i64 = 90;
+
+/// Q7 for the home division: entrustments whose term ends within `EXPIRING_DAYS`.
+async fn expiring_entrustments(
+    state: &AppState,
+) -> Result<Vec<fazhi_db::powers::EntrustmentDue>, AppError> {
+    let Some(home) =
+        fazhi_db::org::division_by_code(&state.db, &state.config.home_division).await?
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(fazhi_db::powers::entrustments_ending(
+        &state.db,
+        &home.path,
+        fazhi_core::clock::beijing_today(),
+        EXPIRING_DAYS,
+    )
+    .await?)
 }
 
 struct DraftView {
@@ -182,6 +205,8 @@ async fn render(
             .collect(),
         form,
         may_draft: staff.may_somewhere(Action::Draft),
+        expiring: expiring_entrustments(state).await?,
+        expiring_days: EXPIRING_DAYS,
         error,
         notice,
     })

@@ -596,6 +596,114 @@ async fn changes_between_two_dates_follow_the_hand_computed_ledger() {
     }
 }
 
+/// T-JC: a city inspection (2019), entrusted to 梅江区水务局 for 2021, cancelled 2024-01-01.
+async fn record_entrustment_and_cancellation(db: &Db) {
+    save_item(db, &actor(), fazhi_core::clock::now(), &item("T-JC", "JC"))
+        .await
+        .unwrap();
+    let steps = [
+        (
+            "测试：新增检查",
+            "2018-12-20",
+            NewAdjustment {
+                to: vec![CITY_WATER.into()],
+                ..adjustment(AdjustmentKind::Add, "T-JC", "2019-01-01")
+            },
+        ),
+        (
+            "测试：委托",
+            "2020-12-20",
+            NewAdjustment {
+                from: Some(Giver::Agency(CITY_WATER.into())),
+                to: vec![MEIJIANG_WATER.into()],
+                term_end: Some(date("2021-12-31")),
+                ..adjustment(AdjustmentKind::Entrust, "T-JC", "2021-01-01")
+            },
+        ),
+        (
+            "测试：取消",
+            "2023-12-01",
+            NewAdjustment {
+                from: Some(Giver::Agency(CITY_WATER.into())),
+                ..adjustment(AdjustmentKind::Abolish, "T-JC", "2024-01-01")
+            },
+        ),
+    ];
+    for (title, decided, step) in steps {
+        record_batch(
+            db,
+            &actor(),
+            fazhi_core::clock::now(),
+            &batch(title, decided, vec![step]),
+        )
+        .await
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn figures_and_expiring_entrustments_follow_the_hand_computed_ledger() {
+    use fazhi_db::powers::{entrustments_ending, figures_for_year};
+    for db in support::demo_backends().await {
+        record_test_ledger(&db).await;
+        record_entrustment_and_cancellation(&db).await;
+        let city = "/440000/441400/";
+        let meijiang = "/440000/441400/441402/";
+        let figure = |figures: &[fazhi_db::powers::Figure], label: &str| {
+            figures.iter().find(|f| f.label == label).unwrap().items
+        };
+        let year_2019 = figures_for_year(&db, city, 2019).await.unwrap();
+        assert_eq!(figure(&year_2019, "承接上级事项"), 2, "DEMO-XK-QS and T-QS");
+        assert_eq!(figure(&year_2019, "新增事项"), 2, "T-CF and T-JC");
+        let meijiang_2020 = figures_for_year(&db, meijiang, 2020).await.unwrap();
+        assert_eq!(figure(&meijiang_2020, "下放至县（市、区）"), 2);
+        assert_eq!(figure(&meijiang_2020, "下放至镇（街道）"), 1, "T-CF");
+        let city_2021 = figures_for_year(&db, city, 2021).await.unwrap();
+        assert_eq!(figure(&city_2021, "委托实施"), 1);
+        assert_eq!(figure(&city_2021, "取消事项"), 0);
+        let city_2024 = figures_for_year(&db, city, 2024).await.unwrap();
+        assert_eq!(figure(&city_2024, "取消事项"), 1);
+        assert_eq!(
+            catalogue(&db, city, Some(CITY_WATER), date("2024-01-01"))
+                .await
+                .unwrap()
+                .iter()
+                .filter(|r| r.item_code == "T-JC")
+                .count(),
+            0,
+            "cancelled on its effective date"
+        );
+
+        let ending = entrustments_ending(&db, city, date("2021-12-15"), 30)
+            .await
+            .unwrap();
+        let summary: Vec<(&str, &str, NaiveDate)> = ending
+            .iter()
+            .map(|e| {
+                (
+                    e.item_code.as_str(),
+                    e.exercised_by_name.as_str(),
+                    e.term_end,
+                )
+            })
+            .collect();
+        assert_eq!(summary, [("T-JC", "梅江区水务局", date("2021-12-31"))]);
+        assert!(
+            entrustments_ending(&db, city, date("2021-06-01"), 30)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            entrustments_ending(&db, "/440000/441400/441422/", date("2021-12-15"), 30)
+                .await
+                .unwrap()
+                .is_empty(),
+            "大埔 exercises nothing for the city"
+        );
+    }
+}
+
 #[tokio::test]
 async fn changes_and_catalogue_are_available_as_pages_csv_and_json() {
     for db in support::demo_backends().await {

@@ -883,3 +883,49 @@ async fn a_clerk_drafts_and_a_reviewer_of_the_county_publishes() {
         assert!(list.body.contains("已退回：委托协议尚未签订") && list.body.contains("已发布"));
     }
 }
+
+#[tokio::test]
+async fn the_staff_page_lists_entrustments_whose_term_ends_soon() {
+    use fazhi_db::powers::{Giver, NewAdjustment, NewBatch, record_batch};
+    for db in support::demo_backends().await {
+        let today = fazhi_core::clock::beijing_today();
+        let entrust = |receiver: &str, term_end: chrono::NaiveDate| NewAdjustment {
+            kind: fazhi_core::powers::AdjustmentKind::Entrust,
+            item_code: "DEMO-XK-QS".into(),
+            effective: chrono::NaiveDate::from_ymd_opt(2021, 1, 1).unwrap(),
+            from: Some(Giver::Agency("G441402-005".into())),
+            to: vec![receiver.into()],
+            term_end: Some(term_end),
+            condition: None,
+            giver_keeps_residual: false,
+        };
+        let batch = NewBatch {
+            decision: fazhi_core::powers::Decision {
+                title: "测试：取水许可委托街道实施".into(),
+                doc_number: None,
+                date: chrono::NaiveDate::from_ymd_opt(2020, 12, 20).unwrap(),
+            },
+            url: None,
+            adjustments: vec![
+                entrust("G441402004-001", today + chrono::Duration::days(30)),
+                entrust("G441402006-001", today + chrono::Duration::days(120)),
+            ],
+        };
+        record_batch(
+            &db,
+            &fazhi_db::Actor::cli("test"),
+            fazhi_core::clock::now(),
+            &batch,
+        )
+        .await
+        .unwrap();
+        let mut clerk = logged_in(&db, "mj.clerk").await;
+        let page = clerk.get("/admin/powers").await.body;
+        let section = page.split("即将到期的委托").nth(1).unwrap();
+        assert!(section.contains("江南街道办事处"), "{section}");
+        assert!(
+            !section.contains("金山街道办事处"),
+            "a term ending in 120 days is beyond the 90-day horizon"
+        );
+    }
+}
