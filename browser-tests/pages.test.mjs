@@ -118,9 +118,10 @@ test('a county admin creates a clerk and sees only the county in the agency list
 test('the powers catalogue changes with the date and links to the item history', async () => {
   const p = await page();
   await p.goto(`${base}/powers?division=441402`);
-  await p.getByLabel('名称或编码').fill('取水许可');
+  await p.getByLabel('名称或编码').fill('许可 取水');
   await p.getByLabel('截至日期').fill('2020-02-29');
   await p.getByRole('button', { name: '查询' }).click();
+  await p.getByText('按词查询：许可 / 取水').waitFor();
   await p.getByText('该日期没有符合条件的事项').waitFor();
   await p.getByLabel('截至日期').fill('2020-03-01');
   await p.getByRole('button', { name: '查询' }).click();
@@ -166,10 +167,11 @@ test('pages have no WCAG 2.1 AA violations found by axe-core', async () => {
     assert.deepEqual(found, [], found.join('\n'));
   };
   for (const path of ['/', '/login', '/calendar?from=2024-09-20&working_days=20', '/no-such-page',
-    '/powers?on=2020-03-01', '/powers/items/DEMO-XK-QS', '/powers/changes?from=2019-12-31&to=2020-12-31',
+    '/powers?on=2020-03-01&q=许可+取水', '/powers/items/DEMO-XK-QS', '/powers/changes?from=2019-12-31&to=2020-12-31',
     '/powers/figures?year=2020', '/powers/towns?county=441402&on=2020-12-31']) await check(path);
   await login(p, 'admin');
   for (const path of ['/admin', '/admin/org?division=441402', '/admin/users', '/admin/users/new', '/admin/users/2',
-    '/admin/audit', '/admin/audit/verify', '/admin/calendar', '/admin/parameters', '/admin/tokens', '/admin/powers']) await check(path);
+    '/admin/audit', '/admin/audit/verify', '/admin/calendar', '/admin/parameters', '/admin/tokens', '/admin/powers',
+    '/admin/powers/item', '/admin/powers/item?code=DEMO-XK-QS']) await check(path);
   await context.close();
 });

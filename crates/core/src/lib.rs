@@ -7,3 +7,4 @@ pub mod clock;
 pub mod org;
 pub mod params;
 pub mod powers;
+pub mod search;

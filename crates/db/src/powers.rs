@@ -57,6 +57,11 @@ pub async fn categories(db: &Db) -> Result<Vec<CategoryRow>> {
     .map_err(Into::into)
 }
 
+/// The codes of the category vocabulary, for checking items.
+async fn category_codes(db: &Db) -> Result<Vec<String>> {
+    Ok(categories(db).await?.into_iter().map(|c| c.code).collect())
+}
+
 /// What saving an item did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemSaved {
@@ -72,7 +77,7 @@ pub async fn save_item(
     now: DateTime<Utc>,
     item: &Item,
 ) -> Result<ItemSaved> {
-    let codes: Vec<String> = categories(db).await?.into_iter().map(|c| c.code).collect();
+    let codes = category_codes(db).await?;
     let mut tx = db.begin().await?;
     let saved = save_item_in(&mut tx, actor, now, item, &codes).await?;
     tx.commit().await?;
@@ -86,7 +91,7 @@ pub async fn save_items(
     now: DateTime<Utc>,
     items: &[Item],
 ) -> Result<Vec<ItemSaved>> {
-    let codes: Vec<String> = categories(db).await?.into_iter().map(|c| c.code).collect();
+    let codes = category_codes(db).await?;
     let mut tx = db.begin().await?;
     let mut saved = Vec::with_capacity(items.len());
     for item in items {
@@ -750,7 +755,7 @@ pub struct CatalogueFilter {
     pub division_path: String,
     pub agency: Option<String>,
     pub category: Option<String>,
-    /// Part of the item name or code.
+    /// Words that must all occur in the item name or code (cut with jieba).
     pub search: Option<String>,
     /// Exactly this item.
     pub item: Option<String>,
@@ -796,14 +801,21 @@ where
             .push_bind(format!("%{}%", crate::like_escape(basis)))
             .push(" ESCAPE '\\'");
     }
-    if let Some(search) = &filter.search {
-        let pattern = format!("%{}%", crate::like_escape(search));
+    // Every word of the query (jieba, see core::search) in the name or the code; ASCII letters in
+    // any case on both databases.
+    let words = filter
+        .search
+        .as_deref()
+        .map(fazhi_core::search::query_words)
+        .unwrap_or_default();
+    for word in words {
+        let pattern = format!("%{}%", crate::like_escape(&word.to_ascii_uppercase()));
         query
-            .push(" AND (i.name LIKE ")
+            .push(" AND (UPPER(i.name) LIKE ")
             .push_bind(pattern.clone())
             .push(" ESCAPE '\\'");
         query
-            .push(" OR i.code LIKE ")
+            .push(" OR UPPER(i.code) LIKE ")
             .push_bind(pattern)
             .push(" ESCAPE '\\')");
     }
@@ -1165,7 +1177,7 @@ pub async fn import_list(
     if !issues.is_empty() {
         return Err(ListImportError::Issues(issues));
     }
-    let category_codes: Vec<String> = categories(db).await?.into_iter().map(|c| c.code).collect();
+    let codes = category_codes(db).await?;
     let mut preview = ImportPreview {
         dry_run,
         rows: rows.len(),
@@ -1175,7 +1187,7 @@ pub async fn import_list(
     let mut saved_codes = BTreeSet::new();
     for row in rows {
         if saved_codes.insert(row.item.code.clone()) {
-            match save_item_in(&mut tx, actor, now, &row.item, &category_codes).await? {
+            match save_item_in(&mut tx, actor, now, &row.item, &codes).await? {
                 ItemSaved::New => preview.items_new += 1,
                 ItemSaved::Changed => preview.items_changed += 1,
                 ItemSaved::Unchanged => preview.items_unchanged += 1,
@@ -1236,17 +1248,30 @@ async fn resolve_agency(db: &Db, text: &str) -> Result<std::result::Result<Strin
     })
 }
 
+const HOLDS_ON: &str = "SELECT COUNT(*) FROM power_holdings WHERE item_code = $1 AND holder = $2 \
+     AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)";
+
 async fn holds_on(tx: &mut Tx, item_code: &str, holder: &str, date: NaiveDate) -> Result<bool> {
     let count: i64 = on_tx!(tx, conn => {
-        sqlx::query_scalar(
-            "SELECT COUNT(*) FROM power_holdings WHERE item_code = $1 AND holder = $2 AND valid_from <= $3 \
-             AND (valid_to IS NULL OR valid_to > $3)",
-        )
+        sqlx::query_scalar(HOLDS_ON)
         .bind(item_code)
         .bind(holder)
         .bind(date)
         .fetch_one(&mut *conn)
         .await
+    })?;
+    Ok(count > 0)
+}
+
+/// Whether agency `holder` holds `item_code` on `date`.
+pub async fn holds(db: &Db, item_code: &str, holder: &str, date: NaiveDate) -> Result<bool> {
+    let count: i64 = on_pool!(db, pool => {
+        sqlx::query_scalar(HOLDS_ON)
+            .bind(item_code)
+            .bind(holder)
+            .bind(date)
+            .fetch_one(pool)
+            .await
     })?;
     Ok(count > 0)
 }
@@ -1405,6 +1430,55 @@ pub async fn trial_run(db: &Db, actor: &Actor, now: DateTime<Utc>, batch: &NewBa
     outcome.map(|_| ())
 }
 
+/// What a draft proposes: an adjustment batch, or an item's new or changed description.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum DraftContent {
+    Adjustment(NewBatch),
+    Item(Item),
+}
+
+impl DraftContent {
+    fn subject(&self) -> &'static str {
+        match self {
+            DraftContent::Adjustment(_) => "adjustment",
+            DraftContent::Item(_) => "item",
+        }
+    }
+
+    fn to_json(&self) -> Result<String> {
+        match self {
+            DraftContent::Adjustment(batch) => serde_json::to_string(batch),
+            DraftContent::Item(item) => serde_json::to_string(item),
+        }
+        .map_err(|e| DbError::Invalid(e.to_string()))
+    }
+}
+
+/// Checks a draft's content exactly as publishing would, in a transaction then rolled back.
+async fn trial_content(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    content: &DraftContent,
+) -> Result<()> {
+    match content {
+        DraftContent::Adjustment(batch) => trial_run(db, actor, now, batch).await,
+        DraftContent::Item(item) => {
+            let codes = category_codes(db).await?;
+            let mut tx = db.begin().await?;
+            let outcome = save_item_in(&mut tx, actor, now, item, &codes).await;
+            tx.rollback().await?;
+            match outcome? {
+                ItemSaved::Unchanged => Err(DbError::Invalid(format!(
+                    "事项“{}”的内容与现有记录相同，无需修改",
+                    item.code
+                ))),
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct DraftRow {
     pub id: i64,
@@ -1412,7 +1486,8 @@ pub struct DraftRow {
     pub agency_name: String,
     pub division_path: String,
     pub summary: String,
-    pub batch: String,
+    pub subject: String,
+    pub content: String,
     pub status: String,
     pub drafted_by_name: String,
     pub drafted_at: DateTime<Utc>,
@@ -1428,6 +1503,19 @@ impl DraftRow {
         }
     }
 
+    /// The proposal, read back from its JSON.
+    pub fn content(&self) -> Result<DraftContent> {
+        let unreadable = |e: serde_json::Error| DbError::Invalid(format!("草稿内容无法读取：{e}"));
+        match self.subject.as_str() {
+            "item" => serde_json::from_str(&self.content)
+                .map(DraftContent::Item)
+                .map_err(unreadable),
+            _ => serde_json::from_str(&self.content)
+                .map(DraftContent::Adjustment)
+                .map_err(unreadable),
+        }
+    }
+
     pub fn status_zh(&self) -> &'static str {
         match self.status.as_str() {
             "draft" => "待审核",
@@ -1437,7 +1525,7 @@ impl DraftRow {
     }
 }
 
-const SELECT_DRAFT: &str = "SELECT p.id, p.agency_id, a.name AS agency_name, d.path AS division_path, p.summary, p.batch, \
+const SELECT_DRAFT: &str = "SELECT p.id, p.agency_id, a.name AS agency_name, d.path AS division_path, p.summary, p.subject, p.content, \
      p.status, u.display_name AS drafted_by_name, p.drafted_at, p.reviewed_at, p.review_note \
      FROM power_drafts p JOIN agencies a ON a.id = p.agency_id JOIN divisions d ON d.id = a.division_id \
      JOIN users u ON u.id = p.drafted_by";
@@ -1449,22 +1537,23 @@ pub async fn save_draft(
     now: DateTime<Utc>,
     agency_id: i64,
     summary: &str,
-    batch: &NewBatch,
+    content: &DraftContent,
 ) -> Result<i64> {
     let drafted_by = actor
         .user_id
         .ok_or_else(|| DbError::Invalid("草稿须由登录用户提交".into()))?;
-    trial_run(db, actor, now, batch).await?;
-    let payload = serde_json::to_string(batch).map_err(|e| DbError::Invalid(e.to_string()))?;
+    trial_content(db, actor, now, content).await?;
+    let json = content.to_json()?;
     let mut tx = db.begin().await?;
     let id: i64 = on_tx!(&mut tx, conn => {
         sqlx::query_scalar(
-            "INSERT INTO power_drafts (agency_id, summary, batch, status, drafted_by, drafted_at) \
-             VALUES ($1, $2, $3, 'draft', $4, $5) RETURNING id",
+            "INSERT INTO power_drafts (agency_id, summary, subject, content, status, drafted_by, drafted_at) \
+             VALUES ($1, $2, $3, $4, 'draft', $5, $6) RETURNING id",
         )
         .bind(agency_id)
         .bind(summary)
-        .bind(&payload)
+        .bind(content.subject())
+        .bind(&json)
         .bind(drafted_by)
         .bind(now)
         .fetch_one(&mut *conn)
@@ -1478,9 +1567,9 @@ pub async fn save_draft(
             action: "power_draft.create",
             entity_type: "power_draft",
             entity_id: id.to_string(),
-            summary: format!("提交权责调整草稿：{summary}"),
+            summary: format!("提交权责清单草稿：{summary}"),
             before: None,
-            after: Some(batch),
+            after: Some(content),
         },
     )
     .await?;
@@ -1507,8 +1596,8 @@ pub async fn drafts(db: &Db, scopes: Option<&[fazhi_core::org::Scope]>) -> Resul
     .map_err(Into::into)
 }
 
-/// Publishes a pending draft: the batch is recorded (checked again against the register as it
-/// is now) and the draft marked published, in one transaction.
+/// Publishes a pending draft: the batch is recorded or the item saved (checked again against the
+/// register as it is now) and the draft marked published, in one transaction.
 pub async fn publish_draft(db: &Db, actor: &Actor, now: DateTime<Utc>, id: i64) -> Result<()> {
     let reviewer = actor
         .user_id
@@ -1520,10 +1609,17 @@ pub async fn publish_draft(db: &Db, actor: &Actor, now: DateTime<Utc>, id: i64) 
             row.status_zh()
         )));
     }
-    let batch: NewBatch = serde_json::from_str(&row.batch)
-        .map_err(|e| DbError::Invalid(format!("草稿内容无法读取：{e}")))?;
+    let content = row.content()?;
     let mut tx = db.begin().await?;
-    record_batch_in(&mut tx, actor, now, &batch).await?;
+    match &content {
+        DraftContent::Adjustment(batch) => {
+            record_batch_in(&mut tx, actor, now, batch).await?;
+        }
+        DraftContent::Item(item) => {
+            let codes = category_codes(db).await?;
+            save_item_in(&mut tx, actor, now, item, &codes).await?;
+        }
+    }
     set_review(&mut tx, id, "published", reviewer, now, None).await?;
     audit::append(
         &mut tx,
@@ -1533,7 +1629,7 @@ pub async fn publish_draft(db: &Db, actor: &Actor, now: DateTime<Utc>, id: i64) 
             action: "power_draft.publish",
             entity_type: "power_draft",
             entity_id: id.to_string(),
-            summary: format!("审核发布权责调整：{}", row.summary),
+            summary: format!("审核发布：{}", row.summary),
             before: None,
             after: None,
         },
@@ -1574,7 +1670,7 @@ pub async fn reject_draft(
             action: "power_draft.reject",
             entity_type: "power_draft",
             entity_id: id.to_string(),
-            summary: format!("退回权责调整草稿：{}", row.summary),
+            summary: format!("退回草稿：{}", row.summary),
             before: None,
             after: Some(&serde_json::json!({ "note": note })),
         },

@@ -28,6 +28,8 @@ pub async fn serve(
         .with_context(|| format!("无法监听 {listen}"))?;
     let address = listener.local_addr()?;
     spawn_session_purger(state.db.clone());
+    // The search dictionary takes a few hundred milliseconds to load: not on a reader's request.
+    tokio::task::spawn_blocking(fazhi_core::search::warm_up);
     on_ready(address);
     axum::serve(listener, fazhi_web::router(state))
         .with_graceful_shutdown(shutdown_signal())

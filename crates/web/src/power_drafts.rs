@@ -8,18 +8,22 @@ use crate::portal::{Layout, html};
 use crate::session::{CsrfForm, Staff};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use fazhi_core::org::{Action, Target, scopes_allowing};
-use fazhi_core::powers::{AdjustmentKind, Condition, Decision};
-use fazhi_db::powers::{DraftRow, Giver, NewAdjustment, NewBatch};
+use fazhi_core::powers::{AdjustmentKind, Condition, Decision, Item, basis_text, parse_basis};
+use fazhi_db::powers::{DraftContent, DraftRow, Giver, NewAdjustment, NewBatch};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/powers", get(drafts_page).post(create_draft))
+        .route(
+            "/admin/powers/item",
+            get(item_form_page).post(create_item_draft),
+        )
         .route("/admin/powers/drafts/{id}/publish", post(publish))
         .route("/admin/powers/drafts/{id}/reject", post(reject))
 }
@@ -247,7 +251,7 @@ async fn create_draft(
             fazhi_core::clock::now(),
             owner.id,
             &summary,
-            &batch,
+            &DraftContent::Adjustment(batch),
         )
         .await?;
         Ok::<String, AppError>(summary)
@@ -333,4 +337,239 @@ async fn reject(
     )
     .await?;
     Ok(Redirect::to("/admin/powers").into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item drafts: a new item, or a new description of an existing one
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ItemForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    basis: String,
+    #[serde(default)]
+    responsibilities: String,
+    #[serde(default)]
+    accountability: String,
+    #[serde(default)]
+    supervision: String,
+    #[serde(default)]
+    note: String,
+    /// The proposing agency's code: for an existing item, one that holds it today.
+    #[serde(default)]
+    owner: String,
+}
+
+/// Longest free-text field of an item form, in characters.
+const MAX_ITEM_TEXT: usize = 2000;
+
+impl ItemForm {
+    fn of(item: &Item, owner: &str) -> ItemForm {
+        ItemForm {
+            code: item.code.clone(),
+            name: item.name.clone(),
+            category: item.category.clone(),
+            basis: basis_text(&item.basis),
+            responsibilities: item.responsibilities.join("、"),
+            accountability: item.accountability.clone(),
+            supervision: item.supervision.clone(),
+            note: item.note.clone(),
+            owner: owner.to_string(),
+        }
+    }
+
+    fn to_item(&self) -> Result<Item, AppError> {
+        let texts = [
+            (&self.basis, "设定依据"),
+            (&self.responsibilities, "责任事项"),
+            (&self.accountability, "追责情形"),
+            (&self.supervision, "监督方式"),
+            (&self.note, "备注"),
+        ];
+        if let Some((_, label)) = texts
+            .iter()
+            .find(|(text, _)| text.chars().count() > MAX_ITEM_TEXT)
+        {
+            return Err(AppError::Invalid(format!(
+                "{label}不能超过{MAX_ITEM_TEXT}个字符"
+            )));
+        }
+        Ok(Item {
+            code: self.code.trim().to_string(),
+            name: self.name.trim().to_string(),
+            category: self.category.trim().to_string(),
+            basis: parse_basis(&self.basis).map_err(AppError::Invalid)?,
+            responsibilities: self
+                .responsibilities
+                .split(['、', '，', ',', '\n'])
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_string)
+                .collect(),
+            accountability: self.accountability.trim().to_string(),
+            supervision: self.supervision.trim().to_string(),
+            note: self.note.trim().to_string(),
+        })
+    }
+}
+
+/// Names of the fields in which `proposed` differs from `current`.
+fn changed_fields(current: &Item, proposed: &Item) -> Vec<&'static str> {
+    [
+        (current.name != proposed.name, "事项名称"),
+        (current.category != proposed.category, "事项类别"),
+        (current.basis != proposed.basis, "设定依据"),
+        (
+            current.responsibilities != proposed.responsibilities,
+            "责任事项",
+        ),
+        (
+            current.accountability != proposed.accountability,
+            "追责情形",
+        ),
+        (current.supervision != proposed.supervision, "监督方式"),
+        (current.note != proposed.note, "备注"),
+    ]
+    .into_iter()
+    .filter_map(|(changed, label)| changed.then_some(label))
+    .collect()
+}
+
+#[derive(Template)]
+#[template(path = "admin_power_item.html")]
+struct ItemFormPage {
+    layout: Layout,
+    form: ItemForm,
+    existing: bool,
+    categories: Vec<fazhi_db::powers::CategoryRow>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ItemQuery {
+    #[serde(default)]
+    code: String,
+}
+
+async fn render_item_form(
+    state: &AppState,
+    staff: &Staff,
+    form: ItemForm,
+    existing: bool,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let mut response = html(ItemFormPage {
+        layout: Layout::new("事项草稿", "/admin/powers", Some(staff)),
+        form,
+        existing,
+        categories: fazhi_db::powers::categories(&state.db).await?,
+        error: error.clone(),
+    })?;
+    if error.is_some() {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+/// The form for a new item (no `code`) or for changing the description of item `code`.
+async fn item_form_page(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(query): Query<ItemQuery>,
+) -> Result<Response, AppError> {
+    if !staff.may_somewhere(Action::Draft) {
+        return Err(AppError::Forbidden);
+    }
+    let code = query.code.trim();
+    if code.is_empty() {
+        let form = ItemForm {
+            owner: staff.user.agency_code.clone(),
+            ..ItemForm::default()
+        };
+        return render_item_form(&state, &staff, form, false, None).await;
+    }
+    let detail = fazhi_db::powers::item_detail(&state.db, code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = ItemForm::of(&detail.item, &staff.user.agency_code);
+    render_item_form(&state, &staff, form, true, None).await
+}
+
+/// Checks who may propose `item` for `owner_code`, and describes the proposal.
+async fn item_draft_summary(
+    state: &AppState,
+    staff: &Staff,
+    item: &Item,
+    owner_code: &str,
+) -> Result<(i64, String), AppError> {
+    let owner = fazhi_db::org::agency_by_code(&state.db, owner_code)
+        .await?
+        .ok_or_else(|| AppError::Invalid(format!("提出单位“{owner_code}”不存在")))?;
+    staff.require(Action::Draft, &owner.target())?;
+    let current = fazhi_db::powers::item_detail(&state.db, &item.code).await?;
+    let summary = match current {
+        None => format!("新建事项 {} {}", item.code, item.name),
+        Some(current) => {
+            let today = fazhi_core::clock::beijing_today();
+            if !fazhi_db::powers::holds(&state.db, &item.code, &owner.code, today).await? {
+                return Err(AppError::Invalid(format!(
+                    "{}今天未持有事项“{}”，只有持有单位可以提出修改",
+                    owner.name, item.code
+                )));
+            }
+            let fields = changed_fields(&current.item, item);
+            if fields.is_empty() {
+                return Err(AppError::Invalid("内容与现有记录相同，无需修改".into()));
+            }
+            format!("修改事项 {}：{}", item.code, fields.join("、"))
+        }
+    };
+    Ok((owner.id, format!("{summary}（{}）", owner.name)))
+}
+
+async fn create_item_draft(
+    State(state): State<AppState>,
+    staff: Staff,
+    CsrfForm(form): CsrfForm<ItemForm>,
+) -> Result<Response, AppError> {
+    let outcome = async {
+        let item = form.to_item()?;
+        let (owner_id, summary) =
+            item_draft_summary(&state, &staff, &item, form.owner.trim()).await?;
+        fazhi_db::powers::save_draft(
+            &state.db,
+            &staff.actor(),
+            fazhi_core::clock::now(),
+            owner_id,
+            &summary,
+            &DraftContent::Item(item),
+        )
+        .await?;
+        Ok::<String, AppError>(summary)
+    }
+    .await;
+    match outcome {
+        Ok(summary) => {
+            render(
+                &state,
+                &staff,
+                DraftForm::default(),
+                None,
+                Some(format!("已提交草稿：{summary}，待审核人发布。")),
+            )
+            .await
+        }
+        Err(AppError::Invalid(message)) => {
+            let existing = fazhi_db::powers::item(&state.db, form.code.trim())
+                .await?
+                .is_some();
+            render_item_form(&state, &staff, form, existing, Some(message)).await
+        }
+        Err(other) => Err(other),
+    }
 }

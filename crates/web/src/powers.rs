@@ -115,6 +115,8 @@ struct CataloguePage {
     agency: String,
     category: String,
     q: String,
+    /// The query's words as jieba cut them, shown so a reader sees what was searched.
+    q_words: String,
     level: String,
     basis: String,
     on: String,
@@ -150,6 +152,12 @@ async fn catalogue_page(
         agency: filter.agency.clone().unwrap_or_default(),
         category: filter.category.clone().unwrap_or_default(),
         q: filter.search.clone().unwrap_or_default(),
+        q_words: filter
+            .search
+            .as_deref()
+            .map(fazhi_core::search::query_words)
+            .unwrap_or_default()
+            .join(" / "),
         level: filter.level.clone().unwrap_or_default(),
         basis: filter.basis.clone().unwrap_or_default(),
         on: filter.on.to_string(),

@@ -1126,3 +1126,47 @@ async fn catalogue_and_changes_download_as_xlsx_that_opens() {
         assert_eq!(range.rows().nth(1).unwrap()[1].to_string(), "下放");
     }
 }
+
+#[tokio::test]
+async fn search_finds_every_word_in_any_order_and_codes_in_any_case() {
+    for db in support::demo_backends().await {
+        let city = "/440000/441400/";
+        let search = |text: &str| {
+            let filter = fazhi_db::powers::CatalogueFilter {
+                division_path: city.into(),
+                search: Some(text.into()),
+                on: date("2020-06-01"),
+                ..Default::default()
+            };
+            let db = db.clone();
+            async move {
+                let (rows, total) = fazhi_db::powers::catalogue_page(&db, &filter, None)
+                    .await
+                    .unwrap();
+                assert_eq!(rows.len() as i64, total, "the count uses the same filter");
+                let mut codes: Vec<String> = rows.into_iter().map(|r| r.item_code).collect();
+                codes.sort();
+                codes.dedup();
+                codes
+            }
+        };
+        assert_eq!(search("取水许可").await, ["DEMO-XK-QS"]);
+        assert_eq!(
+            search("演示 取水").await,
+            ["DEMO-XK-QS"],
+            "words in another order, not adjacent"
+        );
+        assert_eq!(
+            search("demo-xk-qs").await,
+            ["DEMO-XK-QS"],
+            "{}",
+            db.backend_name()
+        );
+        assert!(
+            search("取水许可 延续").await.is_empty(),
+            "every word must occur"
+        );
+        record_test_ledger(&db).await;
+        assert_eq!(search("事项 测试").await, ["T-CF", "T-QS"]);
+    }
+}

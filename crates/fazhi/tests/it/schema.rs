@@ -33,7 +33,12 @@ fn declared_schema(backend: &str) -> BTreeMap<String, Vec<String>> {
             .collect::<Vec<_>>()
             .join("\n");
         for statement in without_comments.split(';') {
-            let Some(rest) = statement.trim().strip_prefix("CREATE TABLE ") else {
+            let statement = statement.trim();
+            if let Some(rest) = statement.strip_prefix("ALTER TABLE ") {
+                alter(&mut schema, rest);
+                continue;
+            }
+            let Some(rest) = statement.strip_prefix("CREATE TABLE ") else {
                 continue;
             };
             let (table, body) = rest.split_once('(').unwrap();
@@ -50,6 +55,21 @@ fn declared_schema(backend: &str) -> BTreeMap<String, Vec<String>> {
         }
     }
     schema
+}
+
+/// Applies `ALTER TABLE <rest>`: ADD COLUMN and RENAME COLUMN are the forms the migrations use.
+fn alter(schema: &mut BTreeMap<String, Vec<String>>, rest: &str) {
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let columns = schema.get_mut(words[0]).unwrap();
+    match words[1..] {
+        ["ADD", "COLUMN", column, ..] => columns.push(column.to_string()),
+        ["RENAME", "COLUMN", old, "TO", new] => {
+            let at = columns.iter().position(|c| c == old).unwrap();
+            columns[at] = new.to_string();
+        }
+        _ => panic!("ALTER TABLE form not understood: {rest}"),
+    }
+    columns.sort();
 }
 
 #[test]

@@ -304,6 +304,9 @@ async fn permission_matrix() {
         ("GET /admin/calendar",                 [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
         ("GET /admin/parameters",               [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
         ("GET /admin/powers",                   [OK,    DENIED, OK,      OK,    DENIED, DENIED, OK]),
+        ("GET /admin/powers/item?code=DEMO-XK-QS", [OK, DENIED, OK,      DENIED, DENIED, DENIED, OK]),
+        // A change to an item 梅江区水务局 holds: its county's clerk, not the city office's.
+        ("POST /admin/powers/item mj",          [OK,    DENIED, DENIED,  DENIED, DENIED, DENIED, OK]),
         ("POST /admin/calendar",                [INVALID, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED]),
     ];
     for db in support::demo_backends().await {
@@ -381,6 +384,16 @@ async fn request_route(browser: &mut Browser, route: &str, unique: &str) -> u16 
             new_user_fields(&username, "G441402-002"),
         ),
         "/admin/calendar" => ("/admin/calendar", vec![("year", "2027".into())]),
+        "/admin/powers/item mj" => (
+            "/admin/powers/item",
+            vec![
+                ("code", "DEMO-XK-QS".into()),
+                ("name", format!("取水许可{unique}")),
+                ("category", "XK".into()),
+                ("basis", "《中华人民共和国水法》第四十八条".into()),
+                ("owner", "G441402-005".into()),
+            ],
+        ),
         other if other.ends_with("/password") => {
             (other, vec![("password", "new-password-2026".into())])
         }
@@ -926,6 +939,186 @@ async fn the_staff_page_lists_entrustments_whose_term_ends_soon() {
         assert!(
             !section.contains("金山街道办事处"),
             "a term ending in 120 days is beyond the 90-day horizon"
+        );
+    }
+}
+
+fn item_form<'a>(
+    csrf: &'a str,
+    code: &'a str,
+    name: &'a str,
+    owner: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf_token", csrf),
+        ("code", code),
+        ("name", name),
+        ("category", "XK"),
+        (
+            "basis",
+            "《中华人民共和国水法》第四十八条；《取水许可和水资源费征收管理条例》第十四条",
+        ),
+        ("responsibilities", "受理、审查、决定"),
+        ("accountability", "依法追责"),
+        ("supervision", "上级监督"),
+        ("note", ""),
+        ("owner", owner),
+    ]
+}
+
+fn with<'a>(
+    mut form: Vec<(&'a str, &'a str)>,
+    field: &'a str,
+    value: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    for pair in &mut form {
+        if pair.0 == field {
+            pair.1 = value;
+        }
+    }
+    form
+}
+
+#[tokio::test]
+async fn item_descriptions_are_drafted_by_a_holder_and_published_by_a_reviewer() {
+    for db in support::demo_backends().await {
+        let mut clerk = logged_in(&db, "mj.clerk").await;
+        let form_page = clerk.get("/admin/powers/item?code=DEMO-XK-QS").await;
+        assert_eq!(form_page.status, StatusCode::OK);
+        assert!(
+            form_page.body.contains("取水许可"),
+            "the form shows the item"
+        );
+        let csrf = clerk.csrf("/admin/powers/item").await;
+        let drafts_before = count(&db, "power_drafts").await;
+        let renamed = "取水许可（含延续、变更）";
+        let refused = [
+            (
+                item_form(&csrf, "DEMO-XK-QS", renamed, "G441402-004"),
+                "今天未持有事项",
+            ),
+            (
+                with(
+                    item_form(&csrf, "DEMO-XK-QS", renamed, "G441402-005"),
+                    "basis",
+                    "水法第四十八条",
+                ),
+                "应以《法规名称》开头",
+            ),
+            (
+                with(
+                    item_form(&csrf, "T-NEW-1", "新事项", "G441402-005"),
+                    "category",
+                    "ZZ",
+                ),
+                "不在事项类别表中",
+            ),
+            (item_form(&csrf, "T-NEW-1", "新事项", "G441422-004"), ""),
+        ];
+        for (form, reason) in refused {
+            let reply = clerk.post("/admin/powers/item", &form).await;
+            if reason.is_empty() {
+                assert_eq!(
+                    reply.status,
+                    StatusCode::FORBIDDEN,
+                    "大埔 is outside 梅江区"
+                );
+                continue;
+            }
+            assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{reason}");
+            assert!(reply.body.contains(reason), "{reason}: {}", reply.body);
+        }
+        assert_eq!(
+            count(&db, "power_drafts").await,
+            drafts_before,
+            "nothing saved"
+        );
+
+        let change = clerk
+            .post(
+                "/admin/powers/item",
+                &item_form(&csrf, "DEMO-XK-QS", renamed, "G441402-005"),
+            )
+            .await;
+        assert_eq!(change.status, StatusCode::OK, "{}", change.body);
+        assert!(
+            change.body.contains("修改事项 DEMO-XK-QS：事项名称"),
+            "{}",
+            change.body
+        );
+        let new_item = clerk
+            .post(
+                "/admin/powers/item",
+                &item_form(&csrf, "T-NEW-1", "梅江区新设事项", "G441402-005"),
+            )
+            .await;
+        assert!(
+            new_item.body.contains("新建事项 T-NEW-1"),
+            "{}",
+            new_item.body
+        );
+        assert!(
+            fazhi_db::powers::item(&db, "T-NEW-1")
+                .await
+                .unwrap()
+                .is_none(),
+            "a draft writes nothing to the list"
+        );
+        assert!(
+            !clerk
+                .get("/powers/items/DEMO-XK-QS")
+                .await
+                .body
+                .contains(renamed),
+            "the public page keeps the published name"
+        );
+
+        add_user(
+            &db,
+            "mj.reviewer",
+            "G441402-002",
+            Role::Reviewer,
+            NewScope::Division("441402".into()),
+        )
+        .await;
+        let mut reviewer = Browser::new(support::app(&db).await);
+        reviewer.login("mj.reviewer", "test-user-2026").await;
+        let csrf_reviewer = reviewer.csrf("/admin/powers").await;
+        let ids: Vec<i64> = fazhi_db::on_pool!(&db, pool => sqlx::query_scalar("SELECT id FROM power_drafts WHERE subject = 'item' ORDER BY id").fetch_all(pool).await).unwrap();
+        let item_audit = || async {
+            let n: i64 = fazhi_db::on_pool!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action IN ('power_item.create', 'power_item.update') AND entity_id IN ('T-NEW-1', 'DEMO-XK-QS')").fetch_one(pool).await).unwrap();
+            n
+        };
+        let audited_before = item_audit().await;
+        assert_eq!(ids.len(), 2);
+        for id in &ids {
+            let reply = reviewer
+                .post(
+                    &format!("/admin/powers/drafts/{id}/publish"),
+                    &[("csrf_token", &csrf_reviewer)],
+                )
+                .await;
+            assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        }
+        assert!(
+            clerk
+                .get("/powers/items/DEMO-XK-QS")
+                .await
+                .body
+                .contains(renamed)
+        );
+        assert_eq!(
+            fazhi_db::powers::item(&db, "T-NEW-1")
+                .await
+                .unwrap()
+                .unwrap()
+                .name,
+            "梅江区新设事项"
+        );
+        assert_eq!(
+            item_audit().await - audited_before,
+            2,
+            "each published item is audited"
         );
     }
 }
