@@ -53,6 +53,9 @@ run() { # label url
   wrk_line "/healthz (baseline)" "$base/healthz"
   wrk_line "as-of page, county 441402" "$base/powers?division=441402&on=2025-08-01"
   wrk_line "as-of page, city 440100 (广州)" "$base/powers?division=440100&on=2025-08-01"
+  wrk_line "as-of page 100 (OFFSET 4950), city 440100" "$base/powers?division=440100&on=2025-08-01&page=100"
+  wrk_line "search '取水 许可', city 440100" "$base/powers?division=440100&on=2025-08-01&q=%E5%8F%96%E6%B0%B4+%E8%AE%B8%E5%8F%AF"
+  wrk_line "search '取水 许可', province 440000" "$base/powers?division=440000&on=2025-08-01&q=%E5%8F%96%E6%B0%B4+%E8%AE%B8%E5%8F%AF"
   wrk_line "holder API, 441402 on 2025-08-01" "$base/api/v1/powers/items/441400-XK-00006/holder?division=441402&on=2025-08-01"
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 }

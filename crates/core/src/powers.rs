@@ -601,18 +601,25 @@ fn check_dates(adjustment: &Adjustment) -> Result<(), LedgerError> {
 // ---------------------------------------------------------------------------------------------
 // Items (spec §2)
 
-/// One provision of the legal basis: 《law》 and the article, e.g. 《中华人民共和国水法》第四十八条.
+/// One provision of the legal basis: 《law》, the article, and optionally the provision's words,
+/// e.g. 《中华人民共和国水法》第四十八条：直接从江河、湖泊或者地下取用水资源的单位和个人……
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Citation {
     pub law: String,
     pub article: String,
+    /// The provision's text, when the list quotes it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
 }
 
 /// An item of the list with the fields of spec §2 that do not change with the holder.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
     pub code: String,
     pub name: String,
+    /// 子项名称: the parts of an item that lists publish one by one.
+    #[serde(default)]
+    pub sub_items: Vec<String>,
     /// A code of the category vocabulary (`data/powers/categories.csv`).
     pub category: String,
     pub basis: Vec<Citation>,
@@ -623,6 +630,10 @@ pub struct Item {
     /// 监督方式
     pub supervision: String,
     pub note: String,
+    /// 关联事项: codes of the inspection and coercive powers that move with this item when it is
+    /// handed down (spec §5; the link is data).
+    #[serde(default)]
+    pub related_items: Vec<String>,
 }
 
 /// A problem with one field of an item (the import names the row around it).
@@ -634,13 +645,11 @@ pub struct FieldError {
 
 pub const MAX_ITEM_NAME_CHARS: usize = 200;
 
-/// Parses 设定依据 text: provisions separated by `；` or `;`, each `《law》article`.
+/// Parses 设定依据 text: provisions separated by `；` or `;`, each `《law》article` with the
+/// provision's words after `：` when quoted (a `；` inside quoted words does not separate, only
+/// one followed by `《`).
 pub fn parse_basis(text: &str) -> Result<Vec<Citation>, String> {
-    let provisions: Vec<&str> = text
-        .split(['；', ';'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
+    let provisions = provisions_of(text);
     if provisions.is_empty() {
         return Err("缺少设定依据".into());
     }
@@ -650,27 +659,70 @@ pub fn parse_basis(text: &str) -> Result<Vec<Citation>, String> {
             let rest = provision
                 .strip_prefix('《')
                 .ok_or_else(|| format!("依据“{provision}”应以《法规名称》开头"))?;
-            let (law, article) = rest
+            let (law, reference) = rest
                 .split_once('》')
                 .ok_or_else(|| format!("依据“{provision}”缺少》"))?;
             if law.trim().is_empty() {
                 return Err(format!("依据“{provision}”缺少法规名称"));
             }
+            let (article, text) = reference.split_once(['：', ':']).unwrap_or((reference, ""));
             Ok(Citation {
                 law: law.trim().to_string(),
                 article: article.trim().to_string(),
+                text: text.trim().to_string(),
             })
         })
         .collect()
+}
+
+/// Splits basis text at each `；`/`;` that starts a new provision (is followed by `《`).
+fn provisions_of(text: &str) -> Vec<&str> {
+    let mut provisions = Vec::new();
+    let mut start = 0;
+    for (at, separator) in text.match_indices(['；', ';']) {
+        let after = at + separator.len();
+        if text[after..].trim_start().starts_with('《') {
+            provisions.push(text[start..at].trim());
+            start = after;
+        }
+    }
+    provisions.push(text[start..].trim());
+    provisions.retain(|p| !p.is_empty());
+    provisions
 }
 
 /// The text form of a basis, as parsed by [`parse_basis`].
 pub fn basis_text(basis: &[Citation]) -> String {
     basis
         .iter()
-        .map(|c| format!("《{}》{}", c.law, c.article))
+        .map(|c| {
+            if c.text.is_empty() {
+                format!("《{}》{}", c.law, c.article)
+            } else {
+                format!("《{}》{}：{}", c.law, c.article, c.text)
+            }
+        })
         .collect::<Vec<_>>()
         .join("；")
+}
+
+/// 责任事项 written in one cell or text box: short words separated by 、，,；; or new lines.
+pub fn split_list(text: &str) -> Vec<String> {
+    split_at(text, &['、', '，', ',', '；', ';', '\n'])
+}
+
+/// 子项名称 written in one cell or text box: names (which may contain 、 or ，) separated by ；;
+/// or new lines.
+pub fn split_names(text: &str) -> Vec<String> {
+    split_at(text, &['；', ';', '\n'])
+}
+
+fn split_at(text: &str, separators: &[char]) -> Vec<String> {
+    text.split(separators)
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Checks an item against the category vocabulary; every problem is returned.
@@ -692,6 +744,22 @@ pub fn check_item(item: &Item, categories: &[String]) -> Vec<FieldError> {
         errors.push(FieldError {
             field: "事项名称",
             message: format!("应为1至{MAX_ITEM_NAME_CHARS}个字符"),
+        });
+    }
+    if let Some(long) = item
+        .sub_items
+        .iter()
+        .find(|s| s.chars().count() > MAX_ITEM_NAME_CHARS)
+    {
+        errors.push(FieldError {
+            field: "子项名称",
+            message: format!("“{long}”超过{MAX_ITEM_NAME_CHARS}个字符"),
+        });
+    }
+    if item.related_items.contains(&item.code) {
+        errors.push(FieldError {
+            field: "关联事项",
+            message: "事项不能关联自身".into(),
         });
     }
     if !categories.contains(&item.category) {

@@ -158,6 +158,7 @@ impl Db {
         .map_err(|e| DbError::Migration(e.to_string()))?;
         params::seed_builtin(self).await?;
         powers::seed_categories(self).await?;
+        powers::index_missing_terms(self).await?;
         calendar::seed_builtin_if_empty(self).await
     }
 

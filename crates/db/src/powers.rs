@@ -77,11 +77,7 @@ pub async fn save_item(
     now: DateTime<Utc>,
     item: &Item,
 ) -> Result<ItemSaved> {
-    let codes = category_codes(db).await?;
-    let mut tx = db.begin().await?;
-    let saved = save_item_in(&mut tx, actor, now, item, &codes).await?;
-    tx.commit().await?;
-    Ok(saved)
+    Ok(save_items(db, actor, now, std::slice::from_ref(item)).await?[0])
 }
 
 /// Saves many items in one transaction (all or nothing).
@@ -93,11 +89,40 @@ pub async fn save_items(
 ) -> Result<Vec<ItemSaved>> {
     let codes = category_codes(db).await?;
     let mut tx = db.begin().await?;
+    let saved = save_items_in(&mut tx, actor, now, items, &codes).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// Saves `items`, then checks that every item they name as related exists (in the register or
+/// among `items`, so a list may name an item it introduces further down).
+async fn save_items_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    items: &[Item],
+    category_codes: &[String],
+) -> Result<Vec<ItemSaved>> {
     let mut saved = Vec::with_capacity(items.len());
     for item in items {
-        saved.push(save_item_in(&mut tx, actor, now, item, &codes).await?);
+        saved.push(save_item_in(tx, actor, now, item, category_codes).await?);
     }
-    tx.commit().await?;
+    for item in items {
+        for related in &item.related_items {
+            let exists: Option<String> = on_tx!(&mut *tx, conn => {
+                sqlx::query_scalar("SELECT code FROM power_items WHERE code = $1")
+                    .bind(related)
+                    .fetch_optional(&mut *conn)
+                    .await
+            })?;
+            if exists.is_none() {
+                return Err(DbError::Invalid(format!(
+                    "事项“{}”的关联事项“{related}”不存在",
+                    item.code
+                )));
+            }
+        }
+    }
     Ok(saved)
 }
 
@@ -117,9 +142,25 @@ async fn save_item_in(
     let basis = serde_json::to_string(&item.basis).map_err(|e| DbError::Invalid(e.to_string()))?;
     let responsibilities = serde_json::to_string(&item.responsibilities)
         .map_err(|e| DbError::Invalid(e.to_string()))?;
-    let stored: Option<(String, String, String, String, String, String, String)> = on_tx!(&mut *tx, conn => {
+    let sub_items =
+        serde_json::to_string(&item.sub_items).map_err(|e| DbError::Invalid(e.to_string()))?;
+    let related_items =
+        serde_json::to_string(&item.related_items).map_err(|e| DbError::Invalid(e.to_string()))?;
+    type Stored = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    );
+    let stored: Option<Stored> = on_tx!(&mut *tx, conn => {
         sqlx::query_as(
-            "SELECT name, category, basis, responsibilities, accountability, supervision, note FROM power_items WHERE code = $1",
+            "SELECT name, sub_items, category, basis, responsibilities, accountability, supervision, note, \
+             related_items FROM power_items WHERE code = $1",
         )
         .bind(&item.code)
         .fetch_optional(&mut *conn)
@@ -127,12 +168,14 @@ async fn save_item_in(
     })?;
     let wanted = (
         item.name.clone(),
+        sub_items.clone(),
         item.category.clone(),
         basis.clone(),
         responsibilities.clone(),
         item.accountability.clone(),
         item.supervision.clone(),
         item.note.clone(),
+        related_items.clone(),
     );
     let saved = match &stored {
         None => ItemSaved::New,
@@ -142,8 +185,10 @@ async fn save_item_in(
     on_tx!(&mut *tx, conn => {
         sqlx::query(
             "INSERT INTO power_items (code, name, category, basis, responsibilities, accountability, supervision, note, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
-             ON CONFLICT (code) DO UPDATE SET name = excluded.name, category = excluded.category, basis = excluded.basis, \
+             created_at, updated_at, sub_items, related_items) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11) \
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, sub_items = excluded.sub_items, \
+             related_items = excluded.related_items, \
+             category = excluded.category, basis = excluded.basis, \
              responsibilities = excluded.responsibilities, accountability = excluded.accountability, \
              supervision = excluded.supervision, note = excluded.note, updated_at = excluded.updated_at",
         )
@@ -156,10 +201,13 @@ async fn save_item_in(
         .bind(&item.supervision)
         .bind(&item.note)
         .bind(now)
+        .bind(&sub_items)
+        .bind(&related_items)
         .execute(&mut *conn)
         .await
         .map(|done| done.rows_affected())
     })?;
+    write_terms(tx, item).await?;
     let (action, verb) = if saved == ItemSaved::New {
         ("power_item.create", "新建")
     } else {
@@ -180,6 +228,56 @@ async fn save_item_in(
     )
     .await?;
     Ok(saved)
+}
+
+/// Replaces the search words of `item` (core::search) with those of its name and code.
+async fn write_terms(tx: &mut Tx, item: &Item) -> Result<()> {
+    let terms = fazhi_core::search::index_terms(&[&item.name, &item.code]);
+    on_tx!(&mut *tx, conn => {
+        sqlx::query("DELETE FROM power_item_terms WHERE item_code = $1")
+            .bind(&item.code)
+            .execute(&mut *conn)
+            .await
+            .map(|done| done.rows_affected())
+    })?;
+    if terms.is_empty() {
+        return Ok(());
+    }
+    on_tx!(&mut *tx, conn => {
+        let mut query = sqlx::QueryBuilder::new("INSERT INTO power_item_terms (term, item_code) ");
+        query.push_values(&terms, |mut values, term| {
+            values.push_bind(term.clone()).push_bind(item.code.clone());
+        });
+        query.build().execute(&mut *conn).await.map(|done| done.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Indexes the items that have no search words yet (a database from before the index, or one
+/// filled by other means). Returns how many were indexed.
+pub async fn index_missing_terms(db: &Db) -> Result<usize> {
+    let missing: Vec<(String, String)> = on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT code, name FROM power_items i \
+             WHERE NOT EXISTS (SELECT 1 FROM power_item_terms t WHERE t.item_code = i.code)",
+        )
+        .fetch_all(pool)
+        .await
+    })?;
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = db.begin().await?;
+    for (code, name) in &missing {
+        let item = Item {
+            code: code.clone(),
+            name: name.clone(),
+            ..Item::default()
+        };
+        write_terms(&mut tx, &item).await?;
+    }
+    tx.commit().await?;
+    Ok(missing.len())
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -254,6 +352,7 @@ async fn record_batch_in(
     if batch.adjustments.is_empty() {
         return Err(DbError::Invalid("该批次没有任何调整".into()));
     }
+    let batch = &with_related_items(tx, batch).await?;
     let decision_id = upsert_decision(tx, &batch.decision, batch.url.as_deref()).await?;
     let mut ids = Vec::with_capacity(batch.adjustments.len());
     for adjustment in &batch.adjustments {
@@ -287,6 +386,41 @@ async fn record_batch_in(
     )
     .await?;
     Ok(ids)
+}
+
+/// Spec §5: the inspection and coercive powers linked to a handed-down item move with it. For
+/// each 下放 in the batch, adds the same 下放 of every related item that the batch does not
+/// already hand down from the same giver.
+async fn with_related_items(tx: &mut Tx, batch: &NewBatch) -> Result<NewBatch> {
+    let mut expanded = batch.clone();
+    for adjustment in &batch.adjustments {
+        if adjustment.kind != AdjustmentKind::Devolve {
+            continue;
+        }
+        let related: Option<String> = on_tx!(&mut *tx, conn => {
+            sqlx::query_scalar("SELECT related_items FROM power_items WHERE code = $1")
+                .bind(&adjustment.item_code)
+                .fetch_optional(&mut *conn)
+                .await
+        })?;
+        let related: Vec<String> = match related {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| DbError::Invalid(format!("关联事项格式有误：{e}")))?,
+            None => Vec::new(),
+        };
+        for code in related {
+            let already = expanded.adjustments.iter().any(|a| {
+                a.item_code == code && a.kind == adjustment.kind && a.from == adjustment.from
+            });
+            if !already {
+                expanded.adjustments.push(NewAdjustment {
+                    item_code: code,
+                    ..adjustment.clone()
+                });
+            }
+        }
+    }
+    Ok(expanded)
 }
 
 async fn upsert_decision(tx: &mut Tx, decision: &Decision, url: Option<&str>) -> Result<i64> {
@@ -763,6 +897,8 @@ pub struct CatalogueFilter {
     pub level: Option<String>,
     /// Part of a law's name in the legal basis.
     pub basis: Option<String>,
+    /// `power` or `service`: the kind of the item's category (spec §1 lists 公共服务事项 apart).
+    pub kind: Option<String>,
     pub on: NaiveDate,
 }
 
@@ -789,6 +925,12 @@ where
     if let Some(category) = &filter.category {
         query.push(" AND i.category = ").push_bind(category.clone());
     }
+    if let Some(kind) = &filter.kind {
+        query
+            .push(" AND i.category IN (SELECT code FROM power_categories WHERE kind = ")
+            .push_bind(kind.clone())
+            .push(")");
+    }
     if let Some(item) = &filter.item {
         query.push(" AND h.item_code = ").push_bind(item.clone());
     }
@@ -801,23 +943,17 @@ where
             .push_bind(format!("%{}%", crate::like_escape(basis)))
             .push(" ESCAPE '\\'");
     }
-    // Every word of the query (jieba, see core::search) in the name or the code; ASCII letters in
-    // any case on both databases.
+    // Every word of the query (jieba, see core::search) among the item's indexed words.
     let words = filter
         .search
         .as_deref()
         .map(fazhi_core::search::query_words)
         .unwrap_or_default();
     for word in words {
-        let pattern = format!("%{}%", crate::like_escape(&word.to_ascii_uppercase()));
         query
-            .push(" AND (UPPER(i.name) LIKE ")
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\'");
-        query
-            .push(" OR UPPER(i.code) LIKE ")
-            .push_bind(pattern)
-            .push(" ESCAPE '\\')");
+            .push(" AND h.item_code IN (SELECT item_code FROM power_item_terms WHERE term = ")
+            .push_bind(word)
+            .push(")");
     }
 }
 
@@ -827,7 +963,8 @@ const CATALOGUE_FROM: &str = " FROM power_holdings h JOIN power_items i ON i.cod
 /// The FROM clause a count needs: the joins only when a filter looks at items or levels.
 fn catalogue_count_from(filter: &CatalogueFilter) -> String {
     let mut from = String::from(" FROM power_holdings h");
-    if filter.category.is_some() || filter.basis.is_some() || filter.search.is_some() {
+    let reads_items = filter.category.is_some() || filter.kind.is_some() || filter.basis.is_some();
+    if reads_items {
         from.push_str(" JOIN power_items i ON i.code = h.item_code");
     }
     if filter.level.is_some() {
@@ -877,6 +1014,7 @@ pub struct ItemDetail {
 struct ItemDetailRow {
     code: String,
     name: String,
+    sub_items: String,
     category: String,
     category_name: String,
     basis: String,
@@ -884,13 +1022,14 @@ struct ItemDetailRow {
     accountability: String,
     supervision: String,
     note: String,
+    related_items: String,
 }
 
 pub async fn item_detail(db: &Db, code: &str) -> Result<Option<ItemDetail>> {
     let row: Option<ItemDetailRow> = on_pool!(db, pool => {
         sqlx::query_as(
-            "SELECT i.code, i.name, i.category, c.name AS category_name, i.basis, i.responsibilities, i.accountability, \
-             i.supervision, i.note FROM power_items i JOIN power_categories c ON c.code = i.category WHERE i.code = $1",
+            "SELECT i.code, i.name, i.sub_items, i.category, c.name AS category_name, i.basis, i.responsibilities, \
+             i.accountability, i.supervision, i.note, i.related_items FROM power_items i JOIN power_categories c ON c.code = i.category WHERE i.code = $1",
         )
         .bind(code)
         .fetch_optional(pool)
@@ -903,12 +1042,14 @@ pub async fn item_detail(db: &Db, code: &str) -> Result<Option<ItemDetail>> {
         item: Item {
             code: row.code,
             name: row.name,
+            sub_items: serde_json::from_str(&row.sub_items).map_err(json_error)?,
             category: row.category,
             basis: serde_json::from_str(&row.basis).map_err(json_error)?,
             responsibilities: serde_json::from_str(&row.responsibilities).map_err(json_error)?,
             accountability: row.accountability,
             supervision: row.supervision,
             note: row.note,
+            related_items: serde_json::from_str(&row.related_items).map_err(json_error)?,
         },
         category_name: row.category_name,
     }))
@@ -1185,13 +1326,16 @@ pub async fn import_list(
     };
     let mut tx = db.begin().await?;
     let mut saved_codes = BTreeSet::new();
-    for row in rows {
-        if saved_codes.insert(row.item.code.clone()) {
-            match save_item_in(&mut tx, actor, now, &row.item, &codes).await? {
-                ItemSaved::New => preview.items_new += 1,
-                ItemSaved::Changed => preview.items_changed += 1,
-                ItemSaved::Unchanged => preview.items_unchanged += 1,
-            }
+    let distinct: Vec<Item> = rows
+        .iter()
+        .filter(|row| saved_codes.insert(row.item.code.clone()))
+        .map(|row| row.item.clone())
+        .collect();
+    for saved in save_items_in(&mut tx, actor, now, &distinct, &codes).await? {
+        match saved {
+            ItemSaved::New => preview.items_new += 1,
+            ItemSaved::Changed => preview.items_changed += 1,
+            ItemSaved::Unchanged => preview.items_unchanged += 1,
         }
     }
     let mut adjustments = Vec::new();
@@ -1466,9 +1610,10 @@ async fn trial_content(
         DraftContent::Item(item) => {
             let codes = category_codes(db).await?;
             let mut tx = db.begin().await?;
-            let outcome = save_item_in(&mut tx, actor, now, item, &codes).await;
+            let outcome =
+                save_items_in(&mut tx, actor, now, std::slice::from_ref(item), &codes).await;
             tx.rollback().await?;
-            match outcome? {
+            match outcome?[0] {
                 ItemSaved::Unchanged => Err(DbError::Invalid(format!(
                     "事项“{}”的内容与现有记录相同，无需修改",
                     item.code
@@ -1617,7 +1762,7 @@ pub async fn publish_draft(db: &Db, actor: &Actor, now: DateTime<Utc>, id: i64) 
         }
         DraftContent::Item(item) => {
             let codes = category_codes(db).await?;
-            save_item_in(&mut tx, actor, now, item, &codes).await?;
+            save_items_in(&mut tx, actor, now, std::slice::from_ref(item), &codes).await?;
         }
     }
     set_review(&mut tx, id, "published", reviewer, now, None).await?;

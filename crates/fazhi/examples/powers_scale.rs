@@ -18,6 +18,15 @@ use std::time::Instant;
 
 const DEPARTMENTS: usize = 20;
 const CATEGORIES: [&str; 6] = ["XK", "CF", "QZ", "JC", "QR", "QT"];
+/// What an item of each category does, for plausible names ("取水许可第6号").
+const ACTS: [&str; 6] = [
+    "许可",
+    "违法行为的处罚",
+    "物品的查封扣押",
+    "的监督检查",
+    "登记",
+    "备案",
+];
 const SUBJECTS: [&str; 8] = [
     "取水",
     "建筑施工",
@@ -105,16 +114,19 @@ fn item(city: &str, serial: usize) -> Item {
     let subject = SUBJECTS[(serial / CATEGORIES.len()) % SUBJECTS.len()];
     Item {
         code: format!("{city}-{category}-{serial:05}"),
-        name: format!("{subject}{category}事项第{serial}号"),
+        name: format!("{subject}{}第{serial}号", ACTS[serial % CATEGORIES.len()]),
+        sub_items: Vec::new(),
         category: category.into(),
         basis: vec![Citation {
             law: format!("{subject}管理条例"),
             article: format!("第{}条", 1 + serial % 60),
+            text: String::new(),
         }],
         responsibilities: vec!["受理".into(), "决定".into()],
         accountability: "依法追责".into(),
         supervision: "上级监督".into(),
         note: "规模测试数据".into(),
+        related_items: Vec::new(),
     }
 }
 

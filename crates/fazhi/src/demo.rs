@@ -104,6 +104,7 @@ async fn load_powers(db: &Db, actor: &Actor) -> Result<()> {
     let item = Item {
         code: "DEMO-XK-QS".into(),
         name: "取水许可（演示）".into(),
+        sub_items: Vec::new(),
         category: "XK".into(),
         basis: parse_basis(
             "《中华人民共和国水法》第四十八条；《取水许可和水资源费征收管理条例》第十四条",
@@ -115,6 +116,7 @@ async fn load_powers(db: &Db, actor: &Actor) -> Result<()> {
         accountability: "不依法受理、审查、决定或监管的，依法追究责任".into(),
         supervision: "上级主管部门监督、投诉举报".into(),
         note: "演示数据".into(),
+        related_items: Vec::new(),
     };
     fazhi_db::powers::save_item(db, actor, fazhi_core::clock::now(), &item).await?;
     let date = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d");

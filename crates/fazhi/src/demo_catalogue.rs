@@ -298,10 +298,12 @@ fn demo_item(code: String, name: String, category: &str, law: &str, article: usi
     Item {
         code,
         name,
+        sub_items: Vec::new(),
         category: category.to_string(),
         basis: vec![Citation {
             law: law.to_string(),
             article: format!("第{article}条"),
+            text: String::new(),
         }],
         responsibilities: ["受理", "审查", "决定", "送达", "事后监管"]
             .map(String::from)
@@ -309,6 +311,7 @@ fn demo_item(code: String, name: String, category: &str, law: &str, article: usi
         accountability: "因不履行或不正确履行行政职责，依法依规追究相应责任".into(),
         supervision: "上级主管部门监督、投诉举报".into(),
         note: "演示数据".into(),
+        related_items: Vec::new(),
     }
 }
 
@@ -507,25 +510,39 @@ async fn load_town_enforcement(
         "城市市容和环境卫生管理条例",
         "广东省城市管理综合执法条例",
     ];
+    // In each group of five, three penalties and the inspection and coercive measure that go
+    // with them (their 关联事项): the town batch names the penalties, and the register adds the
+    // related items (spec/powers.md §5).
     let categories = ["CF", "CF", "CF", "JC", "QZ"];
+    let code_of = |serial: usize| format!("DEMO-T-{:04}", serial + 1);
     let mut codes = Vec::with_capacity(TOWN_POWERS);
+    let mut penalties = Vec::new();
     let mut records = Vec::with_capacity(TOWN_POWERS);
     for serial in 0..TOWN_POWERS {
         let category = categories[serial % categories.len()];
         let subject = subjects[(serial / categories.len()) % subjects.len()];
-        let code = format!("DEMO-T-{:04}", serial + 1);
+        let code = code_of(serial);
         let name = item_name(
             category,
             subject,
             serial / categories.len() / subjects.len(),
         );
-        records.push(demo_item(
+        let mut record = demo_item(
             code.clone(),
             name,
             category,
             laws[serial % laws.len()],
             20 + serial % 60,
-        ));
+        );
+        if category == "CF" {
+            let group = serial - serial % categories.len();
+            record.related_items = (group + 3..group + 5)
+                .filter(|related| *related < TOWN_POWERS)
+                .map(code_of)
+                .collect();
+            penalties.push(code.clone());
+        }
+        records.push(record);
         codes.push(code);
     }
     fazhi_db::powers::save_items(db, actor, fazhi_core::clock::now(), &records).await?;
@@ -560,7 +577,7 @@ async fn load_town_enforcement(
             .filter(|(_, _, c)| c == county)
             .map(|(code, _, _)| format!("G{code}-001"))
             .collect();
-        for code in &codes {
+        for code in &penalties {
             transfer.push(NewAdjustment {
                 from: Some(Giver::Agency(format!("G{county}-104"))),
                 to: county_towns.clone(),

@@ -13,7 +13,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use fazhi_core::org::{Action, Target, scopes_allowing};
-use fazhi_core::powers::{AdjustmentKind, Condition, Decision, Item, basis_text, parse_basis};
+use fazhi_core::powers::{
+    AdjustmentKind, Condition, Decision, Item, basis_text, parse_basis, split_list, split_names,
+};
 use fazhi_db::powers::{DraftContent, DraftRow, Giver, NewAdjustment, NewBatch};
 use serde::Deserialize;
 
@@ -349,6 +351,8 @@ pub struct ItemForm {
     #[serde(default)]
     name: String,
     #[serde(default)]
+    sub_items: String,
+    #[serde(default)]
     category: String,
     #[serde(default)]
     basis: String,
@@ -360,6 +364,9 @@ pub struct ItemForm {
     supervision: String,
     #[serde(default)]
     note: String,
+    /// Codes of the related inspection and coercive items, one a line.
+    #[serde(default)]
+    related_items: String,
     /// The proposing agency's code: for an existing item, one that holds it today.
     #[serde(default)]
     owner: String,
@@ -373,23 +380,27 @@ impl ItemForm {
         ItemForm {
             code: item.code.clone(),
             name: item.name.clone(),
+            sub_items: item.sub_items.join("\n"),
             category: item.category.clone(),
             basis: basis_text(&item.basis),
             responsibilities: item.responsibilities.join("、"),
             accountability: item.accountability.clone(),
             supervision: item.supervision.clone(),
             note: item.note.clone(),
+            related_items: item.related_items.join("\n"),
             owner: owner.to_string(),
         }
     }
 
     fn to_item(&self) -> Result<Item, AppError> {
         let texts = [
+            (&self.sub_items, "子项名称"),
             (&self.basis, "设定依据"),
             (&self.responsibilities, "责任事项"),
             (&self.accountability, "追责情形"),
             (&self.supervision, "监督方式"),
             (&self.note, "备注"),
+            (&self.related_items, "关联事项"),
         ];
         if let Some((_, label)) = texts
             .iter()
@@ -402,18 +413,14 @@ impl ItemForm {
         Ok(Item {
             code: self.code.trim().to_string(),
             name: self.name.trim().to_string(),
+            sub_items: split_names(&self.sub_items),
             category: self.category.trim().to_string(),
             basis: parse_basis(&self.basis).map_err(AppError::Invalid)?,
-            responsibilities: self
-                .responsibilities
-                .split(['、', '，', ',', '\n'])
-                .map(str::trim)
-                .filter(|r| !r.is_empty())
-                .map(str::to_string)
-                .collect(),
+            responsibilities: split_list(&self.responsibilities),
             accountability: self.accountability.trim().to_string(),
             supervision: self.supervision.trim().to_string(),
             note: self.note.trim().to_string(),
+            related_items: split_names(&self.related_items),
         })
     }
 }
@@ -422,6 +429,7 @@ impl ItemForm {
 fn changed_fields(current: &Item, proposed: &Item) -> Vec<&'static str> {
     [
         (current.name != proposed.name, "事项名称"),
+        (current.sub_items != proposed.sub_items, "子项名称"),
         (current.category != proposed.category, "事项类别"),
         (current.basis != proposed.basis, "设定依据"),
         (
@@ -434,6 +442,7 @@ fn changed_fields(current: &Item, proposed: &Item) -> Vec<&'static str> {
         ),
         (current.supervision != proposed.supervision, "监督方式"),
         (current.note != proposed.note, "备注"),
+        (current.related_items != proposed.related_items, "关联事项"),
     ]
     .into_iter()
     .filter_map(|(changed, label)| changed.then_some(label))

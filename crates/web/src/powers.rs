@@ -41,6 +41,8 @@ struct CatalogueQuery {
     level: Option<String>,
     /// Part of a law's name in the legal basis.
     basis: Option<String>,
+    /// power (default) | service | all
+    kind: Option<String>,
 }
 
 fn non_empty(text: &Option<String>) -> Option<String> {
@@ -90,6 +92,17 @@ async fn filter_of(
     if basis.as_ref().is_some_and(|b| b.chars().count() > 50) {
         return Err(AppError::Invalid("依据文字不能超过50个字符".into()));
     }
+    // 行政权力事项 and 公共服务事项 are listed apart (spec/powers.md §1); powers by default.
+    let kind = match non_empty(&query.kind).as_deref() {
+        None | Some("power") => Some("power".to_string()),
+        Some("service") => Some("service".to_string()),
+        Some("all") => None,
+        Some(_) => {
+            return Err(AppError::Invalid(
+                "事项种类应为 power、service 或 all".into(),
+            ));
+        }
+    };
     let filter = CatalogueFilter {
         division_path: division.path.clone(),
         agency: non_empty(&query.agency),
@@ -98,6 +111,7 @@ async fn filter_of(
         item: None,
         level,
         basis,
+        kind,
         on,
     };
     Ok((filter, division))
@@ -119,6 +133,7 @@ struct CataloguePage {
     q_words: String,
     level: String,
     basis: String,
+    kind: String,
     on: String,
     pager: crate::admin::Pager,
     query_string: String,
@@ -134,13 +149,14 @@ async fn catalogue_page(
     let (rows, total) = fazhi_db::powers::catalogue_page(&state.db, &filter, Some(page)).await?;
     let divisions = home_and_counties(&state).await?;
     let query_string = format!(
-        "division={}&agency={}&category={}&q={}&level={}&basis={}&on={}&",
+        "division={}&agency={}&category={}&q={}&level={}&basis={}&kind={}&on={}&",
         division.code,
         crate::error::percent_encode(filter.agency.as_deref().unwrap_or("")),
         crate::error::percent_encode(filter.category.as_deref().unwrap_or("")),
         crate::error::percent_encode(filter.search.as_deref().unwrap_or("")),
         filter.level.as_deref().unwrap_or(""),
         crate::error::percent_encode(filter.basis.as_deref().unwrap_or("")),
+        filter.kind.as_deref().unwrap_or("all"),
         filter.on
     );
     html(CataloguePage {
@@ -160,6 +176,7 @@ async fn catalogue_page(
             .join(" / "),
         level: filter.level.clone().unwrap_or_default(),
         basis: filter.basis.clone().unwrap_or_default(),
+        kind: filter.kind.clone().unwrap_or_else(|| "all".into()),
         on: filter.on.to_string(),
         pager: crate::admin::Pager::new(page, total, &query_string),
         query_string,
@@ -348,10 +365,11 @@ async fn catalogue_xlsx(
 struct ItemPage {
     layout: Layout,
     detail: ItemDetail,
-    basis: String,
     holdings: Vec<CatalogueRow>,
     history: Vec<HistoryRow>,
     on: String,
+    /// The reader may draft a change (the form then checks that their agency holds the item).
+    may_draft: bool,
 }
 
 async fn item_page(
@@ -373,6 +391,7 @@ async fn item_page(
     .await?;
     filter.division_path = "/".into();
     filter.item = Some(code.clone());
+    filter.kind = None;
     let (holdings, _) = fazhi_db::powers::catalogue_page(&state.db, &filter, None).await?;
     html(ItemPage {
         layout: Layout::new(
@@ -380,8 +399,11 @@ async fn item_page(
             "/powers",
             visitor.staff.as_ref(),
         ),
-        basis: fazhi_core::powers::basis_text(&detail.item.basis),
         history: fazhi_db::powers::item_history(&state.db, &code).await?,
+        may_draft: visitor
+            .staff
+            .as_ref()
+            .is_some_and(|staff| staff.may_somewhere(fazhi_core::org::Action::Draft)),
         holdings,
         on: filter.on.to_string(),
         detail,

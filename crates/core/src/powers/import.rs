@@ -304,22 +304,17 @@ fn read_row(
             }
         },
     };
-    let responsibilities = get("responsibilities")
-        .0
-        .split(['、', '，', ',', '；', ';', '\n'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
     let item = Item {
         code,
         name,
+        sub_items: super::split_names(&get("sub_items").0),
         category: category.unwrap_or_default(),
         basis,
-        responsibilities,
+        responsibilities: super::split_list(&get("responsibilities").0),
         accountability: get("accountability").0,
         supervision: get("supervision").0,
         note: get("note").0,
+        related_items: super::split_names(&get("related_items").0),
     };
     // Empty cells were reported above; what remains is the shape of the code and the name length.
     for problem in super::check_item(

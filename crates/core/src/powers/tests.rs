@@ -420,6 +420,19 @@ fn legal_basis_text_is_parsed_into_provisions() {
         basis_text(&basis),
         "《中华人民共和国水法》第七条；《取水许可和水资源费征收管理条例》第十四条"
     );
+    let quoted = "《中华人民共和国水法》第四十八条：直接从江河取用水资源的，应当申请取水许可；但是，家庭生活除外。；《取水许可和水资源费征收管理条例》第十四条";
+    let basis = parse_basis(quoted).unwrap();
+    assert_eq!(
+        basis.len(),
+        2,
+        "a ； inside the quoted words does not separate"
+    );
+    assert_eq!(
+        basis[0].text,
+        "直接从江河取用水资源的，应当申请取水许可；但是，家庭生活除外。"
+    );
+    assert_eq!(basis_text(&basis), quoted);
+    assert_eq!(parse_basis(&basis_text(&basis)).unwrap(), basis);
     assert_eq!(parse_basis("  ").unwrap_err(), "缺少设定依据");
     assert!(
         parse_basis("水法第七条")
@@ -434,12 +447,14 @@ fn items_are_checked_field_by_field() {
     let good = Item {
         code: "XK-QS".into(),
         name: "取水许可".into(),
+        sub_items: vec!["取水许可（新办）".into(), "取水许可（延续）".into()],
         category: "XK".into(),
         basis: parse_basis("《中华人民共和国水法》第四十八条").unwrap(),
         responsibilities: vec!["受理".into(), "审查".into()],
         accountability: String::new(),
         supervision: String::new(),
         note: String::new(),
+        related_items: Vec::new(),
     };
     assert!(check_item(&good, &categories).is_empty());
     let bad = Item {
@@ -447,11 +462,15 @@ fn items_are_checked_field_by_field() {
         name: String::new(),
         category: "ZZ".into(),
         basis: vec![],
+        sub_items: vec!["长".repeat(MAX_ITEM_NAME_CHARS + 1)],
         ..good
     };
     let fields: Vec<&str> = check_item(&bad, &categories)
         .iter()
         .map(|e| e.field)
         .collect();
-    assert_eq!(fields, ["事项编码", "事项名称", "事项类别", "设定依据"]);
+    assert_eq!(
+        fields,
+        ["事项编码", "事项名称", "子项名称", "事项类别", "设定依据"]
+    );
 }

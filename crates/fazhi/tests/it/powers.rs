@@ -19,12 +19,14 @@ fn item(code: &str, category: &str) -> Item {
     Item {
         code: code.into(),
         name: format!("测试事项{code}"),
+        sub_items: Vec::new(),
         category: category.into(),
         basis: parse_basis("《中华人民共和国行政许可法》第十二条").unwrap(),
         responsibilities: vec!["受理".into(), "决定".into()],
         accountability: String::new(),
         supervision: String::new(),
         note: String::new(),
+        related_items: Vec::new(),
     }
 }
 
@@ -373,6 +375,7 @@ async fn bad_items_are_refused_with_the_field_named() {
             (
                 Item {
                     name: String::new(),
+                    sub_items: Vec::new(),
                     ..item("T-3", "XK")
                 },
                 "事项名称",
@@ -1168,5 +1171,251 @@ async fn search_finds_every_word_in_any_order_and_codes_in_any_case() {
         );
         record_test_ledger(&db).await;
         assert_eq!(search("事项 测试").await, ["T-CF", "T-QS"]);
+
+        // The words are a cache: a database without them is indexed again at start-up.
+        fazhi_db::on_pool!(&db, pool => sqlx::query("DELETE FROM power_item_terms").execute(pool).await.map(|d| d.rows_affected())).unwrap();
+        assert!(search("事项 测试").await.is_empty());
+        db.migrate().await.unwrap();
+        assert_eq!(search("事项 测试").await, ["T-CF", "T-QS"]);
+    }
+}
+
+#[tokio::test]
+async fn public_services_are_listed_apart_and_items_keep_sub_items_and_quoted_provisions() {
+    for db in support::demo_backends().await {
+        let service = Item {
+            name: "取水许可政策咨询服务".into(),
+            sub_items: vec!["电话咨询".into(), "窗口咨询（含预约、代办）".into()],
+            basis: parse_basis(
+                "《中华人民共和国水法》第七条：国家对水资源依法实行取水许可制度；但是，家庭生活用水除外。",
+            )
+            .unwrap(),
+            ..item("T-FW", "FW")
+        };
+        save_item(&db, &actor(), fazhi_core::clock::now(), &service)
+            .await
+            .unwrap();
+        let stored = fazhi_db::powers::item_detail(&db, "T-FW")
+            .await
+            .unwrap()
+            .unwrap()
+            .item;
+        assert_eq!(stored, service, "sub-items and the quoted words are kept");
+        record_batch(
+            &db,
+            &actor(),
+            fazhi_core::clock::now(),
+            &batch(
+                "测试：公共服务事项",
+                "2019-12-01",
+                vec![NewAdjustment {
+                    to: vec![CITY_WATER.into()],
+                    ..adjustment(AdjustmentKind::Add, "T-FW", "2020-01-01")
+                }],
+            ),
+        )
+        .await
+        .unwrap();
+
+        let mut browser = Browser::new(support::app(&db).await);
+        let powers = browser.get("/powers?on=2020-06-01").await.body;
+        assert!(powers.contains("取水许可（演示）") && !powers.contains("取水许可政策咨询服务"));
+        let services = browser.get("/powers?on=2020-06-01&kind=service").await.body;
+        assert!(
+            services.contains("取水许可政策咨询服务") && !services.contains("取水许可（演示）")
+        );
+        let all = browser.get("/powers?on=2020-06-01&kind=all").await.body;
+        assert!(all.contains("取水许可政策咨询服务") && all.contains("取水许可（演示）"));
+        assert_eq!(
+            browser.get("/powers?kind=other").await.status,
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        );
+        let page = browser.get("/powers/items/T-FW?on=2020-06-01").await.body;
+        assert!(page.contains("<li>窗口咨询（含预约、代办）</li>"), "{page}");
+        assert!(page.contains("：国家对水资源依法实行取水许可制度；但是，家庭生活用水除外。"));
+        assert!(
+            page.contains("梅州市水务局"),
+            "the item page shows holders of any kind"
+        );
+    }
+}
+
+#[tokio::test]
+async fn related_inspections_and_coercive_measures_move_with_a_handed_down_penalty() {
+    for db in support::demo_backends().await {
+        let related = |code: &str, category: &str, related: &[&str]| Item {
+            related_items: related.iter().map(|c| c.to_string()).collect(),
+            ..item(code, category)
+        };
+        let items = [
+            related("R-CF", "CF", &["R-JC", "R-QZ"]),
+            related("R-JC", "JC", &[]),
+            related("R-QZ", "QZ", &[]),
+            related("R-CF2", "CF", &["R-JC2"]),
+            related("R-JC2", "JC", &[]),
+        ];
+        fazhi_db::powers::save_items(&db, &actor(), fazhi_core::clock::now(), &items)
+            .await
+            .unwrap();
+        let held = |code: &str, holder: &str| NewAdjustment {
+            to: vec![holder.into()],
+            ..adjustment(AdjustmentKind::Add, code, "2019-01-01")
+        };
+        record_batch(
+            &db,
+            &actor(),
+            fazhi_core::clock::now(),
+            &batch(
+                "测试：关联事项",
+                "2018-12-01",
+                vec![
+                    held("R-CF", MEIJIANG_MARKET),
+                    held("R-JC", MEIJIANG_MARKET),
+                    held("R-QZ", MEIJIANG_MARKET),
+                    held("R-CF2", MEIJIANG_MARKET),
+                    held("R-JC2", CITY_WATER),
+                ],
+            ),
+        )
+        .await
+        .unwrap();
+        let to_town = |code: &str| NewAdjustment {
+            from: Some(Giver::Agency(MEIJIANG_MARKET.into())),
+            to: vec![JIANGNAN_STREET.into()],
+            condition: Some(Condition {
+                attribute: "cross_area_or_major".into(),
+                value: "false".into(),
+                text: "跨区域及重大案件除外".into(),
+            }),
+            giver_keeps_residual: true,
+            ..adjustment(AdjustmentKind::Devolve, code, "2021-01-01")
+        };
+        let ids = record_batch(
+            &db,
+            &actor(),
+            fazhi_core::clock::now(),
+            &batch("测试：处罚权下放街道", "2020-12-01", vec![to_town("R-CF")]),
+        )
+        .await
+        .unwrap();
+        assert_eq!(ids.len(), 3, "the penalty and its two related items");
+        for code in ["R-CF", "R-JC", "R-QZ"] {
+            assert_eq!(
+                holders(&db, code, "441402004", "2021-01-01", None).await,
+                [JIANGNAN_STREET, MEIJIANG_MARKET],
+                "{code}"
+            );
+        }
+
+        let before = ledger_counts(&db).await;
+        refused(
+            &db,
+            batch(
+                "测试：关联事项不在交出单位",
+                "2020-12-01",
+                vec![to_town("R-CF2")],
+            ),
+            "R-JC2",
+        )
+        .await;
+        assert_eq!(ledger_counts(&db).await, before);
+
+        let dangling = related("R-CF3", "CF", &["R-NONE"]);
+        let refused_item = save_item(&db, &actor(), fazhi_core::clock::now(), &dangling).await;
+        assert!(
+            matches!(&refused_item, Err(DbError::Invalid(m)) if m.contains("关联事项“R-NONE”不存在")),
+            "{refused_item:?}"
+        );
+        assert!(
+            fazhi_db::powers::item(&db, "R-CF3")
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_list_brings_sub_items_and_related_items_named_further_down() {
+    for db in support::demo_backends().await {
+        let header: &[&str] = &[
+            "事项编码",
+            "事项名称",
+            "子项名称",
+            "事项类别",
+            "设定依据",
+            "实施主体",
+            "关联事项",
+        ];
+        let penalty: &[&str] = &[
+            "L-CF",
+            "对违法建设的行政处罚",
+            "限期拆除；没收实物或者违法收入",
+            "行政处罚",
+            "《中华人民共和国城乡规划法》第六十四条",
+            "G441402-004",
+            "L-QZ",
+        ];
+        let measure: &[&str] = &[
+            "L-QZ",
+            "查封施工现场",
+            "",
+            "行政强制",
+            "《中华人民共和国城乡规划法》第六十八条",
+            "G441402-004",
+            "",
+        ];
+        let decision = Decision {
+            title: "测试：梅江区权责清单".into(),
+            doc_number: None,
+            date: date("2021-01-01"),
+        };
+        let import = |rows: Vec<fazhi_core::powers::import::ListRow>| {
+            let db = db.clone();
+            let decision = decision.clone();
+            async move {
+                fazhi_db::powers::import_list(
+                    &db,
+                    &actor(),
+                    fazhi_core::clock::now(),
+                    &rows,
+                    &decision,
+                    date("2021-01-01"),
+                    false,
+                )
+                .await
+            }
+        };
+        let dangling: &[&str] = &[
+            "L-CF2",
+            "对违法建设的行政处罚（二）",
+            "",
+            "行政处罚",
+            "《中华人民共和国城乡规划法》第六十四条",
+            "G441402-004",
+            "L-NONE",
+        ];
+        let items_before = count(&db, "power_items").await;
+        let refused = import(parse(&db, &[header, dangling, measure]).await).await;
+        assert!(
+            matches!(&refused, Err(fazhi_db::powers::ListImportError::Db(DbError::Invalid(m))) if m.contains("“L-NONE”不存在")),
+            "{refused:?}"
+        );
+        assert_eq!(
+            count(&db, "power_items").await,
+            items_before,
+            "nothing written"
+        );
+
+        import(parse(&db, &[header, penalty, measure]).await)
+            .await
+            .unwrap();
+        let stored = fazhi_db::powers::item_detail(&db, "L-CF")
+            .await
+            .unwrap()
+            .unwrap()
+            .item;
+        assert_eq!(stored.sub_items, ["限期拆除", "没收实物或者违法收入"]);
+        assert_eq!(stored.related_items, ["L-QZ"]);
     }
 }
