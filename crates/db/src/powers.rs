@@ -208,6 +208,19 @@ async fn save_item_in(
         .map(|done| done.rows_affected())
     })?;
     write_terms(tx, item).await?;
+    let category_changed = stored
+        .as_ref()
+        .is_some_and(|(_, _, category, ..)| *category != item.category);
+    if category_changed {
+        on_tx!(&mut *tx, conn => {
+            sqlx::query("UPDATE power_holdings SET category = $1 WHERE item_code = $2")
+                .bind(&item.category)
+                .bind(&item.code)
+                .execute(&mut *conn)
+                .await
+                .map(|done| done.rows_affected())
+        })?;
+    }
     let (action, verb) = if saved == ItemSaved::New {
         ("power_item.create", "新建")
     } else {
@@ -622,8 +635,14 @@ async fn rebuild_item(tx: &mut Tx, item_code: &str) -> Result<()> {
         sqlx::query("DELETE FROM power_entrustments WHERE item_code = $1").bind(item_code).execute(&mut *conn).await
             .map(|done| done.rows_affected())
     })?;
+    let category: String = on_tx!(&mut *tx, conn => {
+        sqlx::query_scalar("SELECT category FROM power_items WHERE code = $1")
+            .bind(item_code)
+            .fetch_one(&mut *conn)
+            .await
+    })?;
     for chunk in ledger.holdings.chunks(500) {
-        insert_holdings(tx, chunk).await?;
+        insert_holdings(tx, chunk, &category).await?;
     }
     for entrustment in &ledger.entrustments {
         insert_entrustment(tx, entrustment).await?;
@@ -632,11 +651,11 @@ async fn rebuild_item(tx: &mut Tx, item_code: &str) -> Result<()> {
 }
 
 /// One multi-row INSERT per chunk of holdings (an item handed to a county's towns has dozens).
-async fn insert_holdings(tx: &mut Tx, holdings: &[Holding]) -> Result<()> {
+async fn insert_holdings(tx: &mut Tx, holdings: &[Holding], category: &str) -> Result<()> {
     on_tx!(tx, conn => {
         let mut query = sqlx::QueryBuilder::new(
             "INSERT INTO power_holdings (item_code, holder, territory, valid_from, valid_to, condition_attribute, \
-             condition_value, condition_text, supervised_by, opened_by, closed_by) ",
+             condition_value, condition_text, supervised_by, opened_by, closed_by, category) ",
         );
         query.push_values(holdings, |mut values, holding| {
             let condition = holding.condition.as_ref();
@@ -651,7 +670,8 @@ async fn insert_holdings(tx: &mut Tx, holdings: &[Holding]) -> Result<()> {
                 .push_bind(condition.map(|c| c.text.clone()))
                 .push_bind(holding.supervised_by.as_ref().map(|p| p.agency.clone()))
                 .push_bind(holding.opened_by)
-                .push_bind(holding.closed_by);
+                .push_bind(holding.closed_by)
+                .push_bind(category.to_string());
         });
         query.build().execute(&mut *conn).await.map(|done| done.rows_affected())
     })?;
@@ -923,11 +943,11 @@ where
         query.push(" AND h.holder = ").push_bind(agency.clone());
     }
     if let Some(category) = &filter.category {
-        query.push(" AND i.category = ").push_bind(category.clone());
+        query.push(" AND h.category = ").push_bind(category.clone());
     }
     if let Some(kind) = &filter.kind {
         query
-            .push(" AND i.category IN (SELECT code FROM power_categories WHERE kind = ")
+            .push(" AND h.category IN (SELECT code FROM power_categories WHERE kind = ")
             .push_bind(kind.clone())
             .push(")");
     }
@@ -949,11 +969,13 @@ where
         .as_deref()
         .map(fazhi_core::search::query_words)
         .unwrap_or_default();
+    // EXISTS, not IN: the rows of the division are read by the territory index and each is
+    // checked against the word index; IN let SQLite start from every item with the word.
     for word in words {
         query
-            .push(" AND h.item_code IN (SELECT item_code FROM power_item_terms WHERE term = ")
+            .push(" AND EXISTS (SELECT 1 FROM power_item_terms t WHERE t.term = ")
             .push_bind(word)
-            .push(")");
+            .push(" AND t.item_code = h.item_code)");
     }
 }
 
@@ -963,8 +985,7 @@ const CATALOGUE_FROM: &str = " FROM power_holdings h JOIN power_items i ON i.cod
 /// The FROM clause a count needs: the joins only when a filter looks at items or levels.
 fn catalogue_count_from(filter: &CatalogueFilter) -> String {
     let mut from = String::from(" FROM power_holdings h");
-    let reads_items = filter.category.is_some() || filter.kind.is_some() || filter.basis.is_some();
-    if reads_items {
+    if filter.basis.is_some() {
         from.push_str(" JOIN power_items i ON i.code = h.item_code");
     }
     if filter.level.is_some() {

@@ -1237,6 +1237,17 @@ async fn public_services_are_listed_apart_and_items_keep_sub_items_and_quoted_pr
             page.contains("梅州市水务局"),
             "the item page shows holders of any kind"
         );
+
+        // A change of category moves the item between the two lists at once.
+        let reclassified = Item {
+            category: "QT".into(),
+            ..service
+        };
+        save_item(&db, &actor(), fazhi_core::clock::now(), &reclassified)
+            .await
+            .unwrap();
+        let powers = browser.get("/powers?on=2020-06-01").await.body;
+        assert!(powers.contains("取水许可政策咨询服务"));
     }
 }
 
