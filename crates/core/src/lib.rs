@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod clock;
+pub mod foi;
 pub mod org;
 pub mod params;
 pub mod powers;

@@ -84,6 +84,8 @@ pub enum ParamError {
         value: String,
         expected: &'static str,
     },
+    #[error("缺少{date}有效的参数 {key}")]
+    Missing { key: String, date: NaiveDate },
 }
 
 pub const PARAMETERS_HEADER: &str =

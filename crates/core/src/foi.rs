@@ -1,0 +1,465 @@
+//! 依申请公开 (spec/foi.md Part A §3): the statutory clock of a disclosure request. A request's
+//! timeline is a list of typed events; the answer's due date is derived from them and the
+//! holiday calendar, with every counted day explained. Nothing about the clock is stored apart
+//! from the events, so a calendar correction changes the derived date visibly.
+
+use crate::calendar::{Calendar, CalendarError, Due};
+use crate::params::{ParamError, Parameter, resolve};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The periods of the clock, read from parameters (spec/foi.md §17); there are no built-in values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockParams {
+    /// `foi.reply.limit_wd`: the answer period.
+    pub reply_wd: u32,
+    /// `foi.extension.max_wd`: the most an extension may add.
+    pub extension_max_wd: u32,
+    /// `foi.correction.notice_limit_wd`: the correction notice must go out within this.
+    pub correction_notice_wd: u32,
+    /// `foi.third_party.reply_wd`: a third party's time to answer a consultation.
+    pub third_party_reply_wd: u32,
+    /// `foi.other_agency.reply_wd`: another agency's time to answer a consultation.
+    pub other_agency_reply_wd: u32,
+    /// `foi.fee.pause_clock`: whether the time from fee notice to payment is not counted.
+    pub fee_pauses_clock: bool,
+    /// `foi.alert.due_soon_wd`: a request is "due soon" within this many working days.
+    pub due_soon_wd: u32,
+}
+
+impl ClockParams {
+    /// The values in force on `date` for the most specific of `scopes`.
+    pub fn from_records(
+        records: &[Parameter],
+        date: NaiveDate,
+        scopes: &[String],
+    ) -> Result<ClockParams, ParamError> {
+        let number = |key: &'static str| -> Result<u32, ParamError> {
+            let record =
+                resolve(records, key, date, scopes).ok_or_else(|| ParamError::Missing {
+                    key: key.into(),
+                    date,
+                })?;
+            record.value.parse().map_err(|_| ParamError::BadValue {
+                key: key.into(),
+                value: record.value.clone(),
+                expected: "a whole number of working days",
+            })
+        };
+        let fee_pause = resolve(records, "foi.fee.pause_clock", date, scopes).ok_or_else(|| {
+            ParamError::Missing {
+                key: "foi.fee.pause_clock".into(),
+                date,
+            }
+        })?;
+        Ok(ClockParams {
+            reply_wd: number("foi.reply.limit_wd")?,
+            extension_max_wd: number("foi.extension.max_wd")?,
+            correction_notice_wd: number("foi.correction.notice_limit_wd")?,
+            third_party_reply_wd: number("foi.third_party.reply_wd")?,
+            other_agency_reply_wd: number("foi.other_agency.reply_wd")?,
+            fee_pauses_clock: match fee_pause.value.as_str() {
+                "true" => true,
+                "false" => false,
+                other => {
+                    return Err(ParamError::BadValue {
+                        key: "foi.fee.pause_clock".into(),
+                        value: other.into(),
+                        expected: "true or false",
+                    });
+                }
+            },
+            due_soon_wd: number("foi.alert.due_soon_wd")?,
+        })
+    }
+}
+
+/// Who is consulted while the clock is paused (Art 32, Art 34).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Consulted {
+    ThirdParty,
+    OtherAgency,
+}
+
+/// One event of a request's timeline. Dates are Beijing dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClockEvent {
+    /// The receipt date by channel (spec §2); the clock starts the day after.
+    Received { on: NaiveDate },
+    /// 补正告知 (Art 30): once, within the notice limit of the receipt date.
+    CorrectionRequested { on: NaiveDate },
+    /// The corrected application arrived: the answer period runs again from this date.
+    CorrectionReceived { on: NaiveDate },
+    /// A 征求意见书 was sent (pause from the day after). `delivered_on`: when the consulted party
+    /// received it, if known.
+    ConsultationSent {
+        on: NaiveDate,
+        consulted: Consulted,
+        delivered_on: Option<NaiveDate>,
+    },
+    /// The consulted party answered (the clock runs again from the day after).
+    ConsultationAnswered { on: NaiveDate },
+    /// 收费通知 sent (pauses when `foi.fee.pause_clock`).
+    FeeNoticeSent { on: NaiveDate },
+    /// Payment received.
+    FeePaid { on: NaiveDate },
+    /// 延长答复期限, approved by the head of the disclosure office on `approved_on`.
+    Extended {
+        approved_on: NaiveDate,
+        working_days: u32,
+        approved_by: String,
+        reason: String,
+    },
+    /// The written answer was issued.
+    Answered { on: NaiveDate },
+}
+
+impl ClockEvent {
+    /// The date the event happened on.
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            ClockEvent::Received { on }
+            | ClockEvent::CorrectionRequested { on }
+            | ClockEvent::CorrectionReceived { on }
+            | ClockEvent::ConsultationSent { on, .. }
+            | ClockEvent::ConsultationAnswered { on }
+            | ClockEvent::FeeNoticeSent { on }
+            | ClockEvent::FeePaid { on }
+            | ClockEvent::Answered { on } => *on,
+            ClockEvent::Extended { approved_on, .. } => *approved_on,
+        }
+    }
+
+    /// The event's name in the UI.
+    pub fn zh(&self) -> &'static str {
+        match self {
+            ClockEvent::Received { .. } => "收到申请",
+            ClockEvent::CorrectionRequested { .. } => "告知补正",
+            ClockEvent::CorrectionReceived { .. } => "收到补正",
+            ClockEvent::ConsultationSent {
+                consulted: Consulted::ThirdParty,
+                ..
+            } => "征求第三方意见",
+            ClockEvent::ConsultationSent {
+                consulted: Consulted::OtherAgency,
+                ..
+            } => "征求其他机关意见",
+            ClockEvent::ConsultationAnswered { .. } => "收到征求意见答复",
+            ClockEvent::FeeNoticeSent { .. } => "发出收费通知",
+            ClockEvent::FeePaid { .. } => "收到缴费",
+            ClockEvent::Extended { .. } => "延长答复期限",
+            ClockEvent::Answered { .. } => "作出答复",
+        }
+    }
+}
+
+/// Why a timeline is not possible. Each names the event and the rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClockError {
+    #[error("时间线须以“收到申请”开始，且只能有一次")]
+    NotStartedByReceipt,
+    #[error("第{index}个事件“{event}”（{date}）早于前一事件，事件须按日期先后记录")]
+    OutOfOrder {
+        index: usize,
+        event: &'static str,
+        date: NaiveDate,
+    },
+    #[error("已告知补正一次，补正须一次性告知，不能再次告知")]
+    SecondCorrection,
+    #[error("告知补正的日期{on}晚于收到申请后{limit}个工作日的期限{deadline}")]
+    LateCorrection {
+        on: NaiveDate,
+        limit: u32,
+        deadline: NaiveDate,
+    },
+    #[error("“收到补正”之前没有“告知补正”")]
+    CorrectionWithoutRequest,
+    #[error("“{event}”（{date}）之前没有与之对应的{expected}")]
+    UnmatchedResume {
+        event: &'static str,
+        date: NaiveDate,
+        expected: &'static str,
+    },
+    #[error("“{event}”（{date}）时已有尚未结束的{open}")]
+    AlreadyPaused {
+        event: &'static str,
+        date: NaiveDate,
+        open: &'static str,
+    },
+    #[error("延长期限须由政府信息公开工作机构负责人批准，并写明理由")]
+    ExtensionWithoutApproval,
+    #[error("延长共{total}个工作日，超过最长{max}个工作日")]
+    ExtensionTooLong { total: u32, max: u32 },
+    #[error("延长的批准日期{approved_on}晚于当时的答复期限{due}")]
+    ExtensionAfterDue {
+        approved_on: NaiveDate,
+        due: NaiveDate,
+    },
+    #[error("“{event}”（{date}）在已作出答复之后")]
+    AfterAnswer {
+        event: &'static str,
+        date: NaiveDate,
+    },
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+}
+
+/// Where a request stands on the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockState {
+    /// Counting towards `due`.
+    Running,
+    /// Waiting for a correction, a consulted party or a payment: not counting.
+    Paused,
+    Answered,
+}
+
+/// The clock derived from a timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Clock {
+    pub received_on: NaiveDate,
+    /// The date the answer period runs from: the receipt, or the last correction received.
+    pub runs_from: NaiveDate,
+    /// The correction notice deadline (Art 30).
+    pub correction_notice_due: NaiveDate,
+    pub extension_wd: u32,
+    /// The answer's due date and its day-by-day derivation (pauses applied).
+    pub due: Due,
+    pub state: ClockState,
+    /// Open pause: what the request waits for, since when.
+    pub waiting_since: Option<(&'static str, NaiveDate)>,
+    pub answered_on: Option<NaiveDate>,
+    /// Whether the answer came on or before the due date.
+    pub on_time: Option<bool>,
+}
+
+/// A pause being built: the event that opened it and its start.
+struct OpenPause {
+    what: &'static str,
+    from: NaiveDate,
+    /// For a consultation: the last day the consulted party may answer, after which the clock
+    /// runs again without an answer (spec §3.3, project rule).
+    lapses_on: Option<NaiveDate>,
+}
+
+/// Derives the clock from `events` (in date order, starting with the receipt). `today` closes
+/// a pause that is still open: its days up to today are not counted, and a consultation whose
+/// answer period has lapsed counts again from the day after the lapse.
+pub fn derive(
+    events: &[ClockEvent],
+    calendar: &Calendar,
+    params: &ClockParams,
+    today: NaiveDate,
+) -> Result<Clock, ClockError> {
+    let Some(ClockEvent::Received { on: received_on }) = events.first() else {
+        return Err(ClockError::NotStartedByReceipt);
+    };
+    let received_on = *received_on;
+    let correction_notice_due = calendar
+        .due_date(received_on, params.correction_notice_wd)?
+        .date;
+    let mut runs_from = received_on;
+    let mut pauses: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    let mut open: Option<OpenPause> = None;
+    let mut correction_requested = false;
+    let mut extension_wd: u32 = 0;
+    let mut answered_on = None;
+    let mut previous = received_on;
+    for (index, event) in events.iter().enumerate().skip(1) {
+        let date = event.date();
+        if date < previous {
+            return Err(ClockError::OutOfOrder {
+                index: index + 1,
+                event: event.zh(),
+                date,
+            });
+        }
+        previous = date;
+        if answered_on.is_some() {
+            return Err(ClockError::AfterAnswer {
+                event: event.zh(),
+                date,
+            });
+        }
+        match event {
+            ClockEvent::Received { .. } => return Err(ClockError::NotStartedByReceipt),
+            ClockEvent::CorrectionRequested { on } => {
+                if correction_requested {
+                    return Err(ClockError::SecondCorrection);
+                }
+                if *on > correction_notice_due {
+                    return Err(ClockError::LateCorrection {
+                        on: *on,
+                        limit: params.correction_notice_wd,
+                        deadline: correction_notice_due,
+                    });
+                }
+                refuse_if_open(&open, event)?;
+                correction_requested = true;
+                open = Some(OpenPause {
+                    what: "补正",
+                    from: *on,
+                    lapses_on: None,
+                });
+            }
+            ClockEvent::CorrectionReceived { on } => {
+                match open.take() {
+                    Some(pause) if pause.what == "补正" => {}
+                    Some(other) => {
+                        return Err(ClockError::AlreadyPaused {
+                            event: event.zh(),
+                            date: *on,
+                            open: other.what,
+                        });
+                    }
+                    None => return Err(ClockError::CorrectionWithoutRequest),
+                }
+                // Art 30: the answer period runs afresh; earlier pauses no longer matter.
+                runs_from = *on;
+                pauses.clear();
+            }
+            ClockEvent::ConsultationSent {
+                on,
+                consulted,
+                delivered_on,
+            } => {
+                refuse_if_open(&open, event)?;
+                let reply_wd = match consulted {
+                    Consulted::ThirdParty => params.third_party_reply_wd,
+                    Consulted::OtherAgency => params.other_agency_reply_wd,
+                };
+                let delivered = delivered_on.unwrap_or(*on);
+                open = Some(OpenPause {
+                    what: "征求意见",
+                    from: *on,
+                    lapses_on: Some(calendar.due_date(delivered, reply_wd)?.date),
+                });
+            }
+            ClockEvent::ConsultationAnswered { on } => {
+                let pause = close(&mut open, "征求意见", event, *on)?;
+                // An answer after the consulted party's period does not pause beyond it.
+                let until = pause.lapses_on.map_or(*on, |lapse| lapse.min(*on));
+                pauses.push((pause.from, until));
+            }
+            ClockEvent::FeeNoticeSent { on } => {
+                refuse_if_open(&open, event)?;
+                if params.fee_pauses_clock {
+                    open = Some(OpenPause {
+                        what: "缴费",
+                        from: *on,
+                        lapses_on: None,
+                    });
+                }
+            }
+            ClockEvent::FeePaid { on } => {
+                if params.fee_pauses_clock {
+                    let pause = close(&mut open, "缴费", event, *on)?;
+                    pauses.push((pause.from, *on));
+                }
+            }
+            ClockEvent::Extended {
+                approved_on,
+                working_days,
+                approved_by,
+                reason,
+            } => {
+                if approved_by.trim().is_empty() || reason.trim().is_empty() {
+                    return Err(ClockError::ExtensionWithoutApproval);
+                }
+                let total = extension_wd.saturating_add(*working_days);
+                if total > params.extension_max_wd {
+                    return Err(ClockError::ExtensionTooLong {
+                        total,
+                        max: params.extension_max_wd,
+                    });
+                }
+                let due_then = answer_due(calendar, params, runs_from, extension_wd, &pauses)?;
+                if *approved_on > due_then.date {
+                    return Err(ClockError::ExtensionAfterDue {
+                        approved_on: *approved_on,
+                        due: due_then.date,
+                    });
+                }
+                extension_wd = total;
+            }
+            ClockEvent::Answered { on } => {
+                if let Some(pause) = open.take() {
+                    pauses.push((pause.from, *on));
+                }
+                answered_on = Some(*on);
+            }
+        }
+    }
+    let waiting_since = match &open {
+        Some(pause) => {
+            let lapsed = pause.lapses_on.is_some_and(|lapse| lapse < today);
+            let until = pause.lapses_on.filter(|_| lapsed).unwrap_or(today);
+            pauses.push((pause.from, until));
+            (!lapsed).then_some((pause.what, pause.from))
+        }
+        None => None,
+    };
+    let due = answer_due(calendar, params, runs_from, extension_wd, &pauses)?;
+    let state = match (answered_on, waiting_since) {
+        (Some(_), _) => ClockState::Answered,
+        (None, Some(_)) => ClockState::Paused,
+        (None, None) => ClockState::Running,
+    };
+    Ok(Clock {
+        received_on,
+        runs_from,
+        correction_notice_due,
+        extension_wd,
+        on_time: answered_on.map(|on| on <= due.date),
+        due,
+        state,
+        waiting_since,
+        answered_on,
+    })
+}
+
+fn answer_due(
+    calendar: &Calendar,
+    params: &ClockParams,
+    runs_from: NaiveDate,
+    extension_wd: u32,
+    pauses: &[(NaiveDate, NaiveDate)],
+) -> Result<Due, ClockError> {
+    Ok(calendar.due_date_with_pauses(runs_from, params.reply_wd + extension_wd, pauses)?)
+}
+
+fn refuse_if_open(open: &Option<OpenPause>, event: &ClockEvent) -> Result<(), ClockError> {
+    match open {
+        Some(pause) => Err(ClockError::AlreadyPaused {
+            event: event.zh(),
+            date: event.date(),
+            open: pause.what,
+        }),
+        None => Ok(()),
+    }
+}
+
+fn close(
+    open: &mut Option<OpenPause>,
+    expected: &'static str,
+    event: &ClockEvent,
+    on: NaiveDate,
+) -> Result<OpenPause, ClockError> {
+    match open.take() {
+        Some(pause) if pause.what == expected => Ok(pause),
+        other => {
+            *open = other;
+            Err(ClockError::UnmatchedResume {
+                event: event.zh(),
+                date: on,
+                expected,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,381 @@
+//! The worked examples of spec/foi.md §3.6, and the rules of §3.1–§3.7 one by one.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use super::*;
+use crate::params::{BUILTIN_PARAMETERS, parse_parameters_csv};
+use proptest::prelude::*;
+
+fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+fn calendar() -> Calendar {
+    Calendar::builtin().unwrap()
+}
+
+fn params() -> ClockParams {
+    let records = parse_parameters_csv(BUILTIN_PARAMETERS).unwrap();
+    ClockParams::from_records(&records, date("2025-01-01"), &["national".to_string()]).unwrap()
+}
+
+fn received(on: &str) -> ClockEvent {
+    ClockEvent::Received { on: date(on) }
+}
+
+fn third_party(on: &str) -> ClockEvent {
+    ClockEvent::ConsultationSent {
+        on: date(on),
+        consulted: Consulted::ThirdParty,
+        delivered_on: None,
+    }
+}
+
+fn extended(on: &str, working_days: u32) -> ClockEvent {
+    ClockEvent::Extended {
+        approved_on: date(on),
+        working_days,
+        approved_by: "政府信息公开工作机构负责人".into(),
+        reason: "需调取多个年度档案".into(),
+    }
+}
+
+fn clock(events: &[ClockEvent], today: &str) -> Result<Clock, ClockError> {
+    derive(events, &calendar(), &params(), date(today))
+}
+
+fn due(events: &[ClockEvent]) -> NaiveDate {
+    clock(events, "2026-01-01").unwrap().due.date
+}
+
+#[test]
+fn the_periods_come_from_the_bundled_parameters() {
+    let params = params();
+    assert_eq!(
+        (
+            params.reply_wd,
+            params.extension_max_wd,
+            params.correction_notice_wd
+        ),
+        (20, 20, 7)
+    );
+    assert_eq!((params.third_party_reply_wd, params.due_soon_wd), (15, 5));
+    assert!(params.fee_pauses_clock);
+    let missing = ClockParams::from_records(&[], date("2025-01-01"), &["national".into()]);
+    assert!(matches!(missing, Err(ParamError::Missing { .. })));
+}
+
+#[test]
+fn worked_example_a_third_party_consultation_pauses_eight_working_days() {
+    let events = [
+        received("2025-03-03"),
+        third_party("2025-03-10"),
+        ClockEvent::ConsultationAnswered {
+            on: date("2025-03-20"),
+        },
+    ];
+    let clock = clock(&events, "2025-03-21").unwrap();
+    assert_eq!(clock.due.date, date("2025-04-11"));
+    assert_eq!(clock.due.pauses, [(date("2025-03-10"), date("2025-03-20"))]);
+    assert_eq!(clock.state, ClockState::Running);
+    let counted = clock.due.counted_dates();
+    assert_eq!(counted.len(), 20);
+    assert_eq!(
+        counted[4],
+        date("2025-03-10"),
+        "the day the letter goes counts"
+    );
+    assert_eq!(
+        counted[5],
+        date("2025-03-21"),
+        "the day the reply comes does not"
+    );
+}
+
+#[test]
+fn worked_example_a_correction_restarts_the_period() {
+    let events = [
+        received("2025-06-03"),
+        ClockEvent::CorrectionRequested {
+            on: date("2025-06-05"),
+        },
+        ClockEvent::CorrectionReceived {
+            on: date("2025-06-09"),
+        },
+    ];
+    let clock = clock(&events, "2025-06-10").unwrap();
+    assert_eq!(clock.runs_from, date("2025-06-09"));
+    assert_eq!(clock.due.date, date("2025-07-07"));
+}
+
+#[test]
+fn worked_example_national_day_and_an_extension() {
+    assert_eq!(due(&[received("2025-09-15")]), date("2025-10-17"));
+    assert_eq!(
+        due(&[received("2025-09-15"), extended("2025-10-10", 20)]),
+        date("2025-11-14")
+    );
+}
+
+#[test]
+fn a_correction_is_requested_once_within_seven_working_days() {
+    let request = |on: &str| ClockEvent::CorrectionRequested { on: date(on) };
+    // 2025-03-03 + 7 working days = 03-12.
+    assert_eq!(
+        clock(&[received("2025-03-03")], "2025-03-04")
+            .unwrap()
+            .correction_notice_due,
+        date("2025-03-12")
+    );
+    assert!(
+        clock(
+            &[received("2025-03-03"), request("2025-03-12")],
+            "2025-03-13"
+        )
+        .is_ok()
+    );
+    assert_eq!(
+        clock(
+            &[received("2025-03-03"), request("2025-03-13")],
+            "2025-03-13"
+        )
+        .unwrap_err(),
+        ClockError::LateCorrection {
+            on: date("2025-03-13"),
+            limit: 7,
+            deadline: date("2025-03-12")
+        }
+    );
+    let twice = [
+        received("2025-03-03"),
+        request("2025-03-04"),
+        ClockEvent::CorrectionReceived {
+            on: date("2025-03-06"),
+        },
+        request("2025-03-07"),
+    ];
+    assert_eq!(
+        clock(&twice, "2025-03-10").unwrap_err(),
+        ClockError::SecondCorrection
+    );
+    let waiting = clock(
+        &[received("2025-03-03"), request("2025-03-04")],
+        "2025-03-10",
+    )
+    .unwrap();
+    assert_eq!(waiting.state, ClockState::Paused);
+    assert_eq!(waiting.waiting_since, Some(("补正", date("2025-03-04"))));
+}
+
+#[test]
+fn extensions_need_approval_a_reason_and_stay_within_twenty_days() {
+    assert!(matches!(
+        clock(
+            &[received("2025-09-15"), extended("2025-10-10", 21)],
+            "2025-10-10"
+        ),
+        Err(ClockError::ExtensionTooLong { total: 21, max: 20 })
+    ));
+    let split = [
+        received("2025-09-15"),
+        extended("2025-10-10", 10),
+        extended("2025-10-20", 11),
+    ];
+    assert!(matches!(
+        clock(&split, "2025-10-20"),
+        Err(ClockError::ExtensionTooLong { total: 21, .. })
+    ));
+    let unapproved = ClockEvent::Extended {
+        approved_on: date("2025-10-10"),
+        working_days: 10,
+        approved_by: " ".into(),
+        reason: "理由".into(),
+    };
+    assert_eq!(
+        clock(&[received("2025-09-15"), unapproved], "2025-10-10").unwrap_err(),
+        ClockError::ExtensionWithoutApproval
+    );
+    assert_eq!(
+        clock(
+            &[received("2025-09-15"), extended("2025-10-20", 5)],
+            "2025-10-20"
+        )
+        .unwrap_err(),
+        ClockError::ExtensionAfterDue {
+            approved_on: date("2025-10-20"),
+            due: date("2025-10-17")
+        }
+    );
+}
+
+#[test]
+fn an_unanswered_consultation_counts_again_after_the_parties_fifteen_days() {
+    // Sent and delivered 03-10; the third party's 15 working days end 03-31. Paused: 03-11 to
+    // 03-31 (15 working days), so the answer is due on the 35th working day after 03-03:
+    // 2025-04-22 (清明 04-04..04-06 skipped).
+    let events = [received("2025-03-03"), third_party("2025-03-10")];
+    let still_waiting = clock(&events, "2025-03-20").unwrap();
+    assert_eq!(still_waiting.state, ClockState::Paused);
+    let lapsed = clock(&events, "2025-04-15").unwrap();
+    assert_eq!(lapsed.state, ClockState::Running);
+    assert_eq!(
+        lapsed.due.pauses,
+        [(date("2025-03-10"), date("2025-03-31"))]
+    );
+    assert_eq!(lapsed.due.date, date("2025-04-22"));
+    let late_answer = [
+        received("2025-03-03"),
+        third_party("2025-03-10"),
+        ClockEvent::ConsultationAnswered {
+            on: date("2025-04-02"),
+        },
+    ];
+    assert_eq!(
+        due(&late_answer),
+        date("2025-04-22"),
+        "a late answer pauses no longer"
+    );
+}
+
+#[test]
+fn a_fee_notice_pauses_until_payment_when_the_parameter_says_so() {
+    let events = [
+        received("2025-09-15"),
+        ClockEvent::FeeNoticeSent {
+            on: date("2025-09-22"),
+        },
+        ClockEvent::FeePaid {
+            on: date("2025-09-26"),
+        },
+    ];
+    // 09-23..09-26: four working days not counted.
+    let paused = due(&events);
+    let running = derive(
+        &events,
+        &calendar(),
+        &ClockParams {
+            fee_pauses_clock: false,
+            ..params()
+        },
+        date("2026-01-01"),
+    )
+    .unwrap()
+    .due
+    .date;
+    assert_eq!(running, date("2025-10-17"));
+    assert_eq!(calendar().working_days_between(running, paused).unwrap(), 4);
+}
+
+#[test]
+fn timelines_that_cannot_happen_are_refused() {
+    assert_eq!(
+        clock(&[third_party("2025-03-10")], "2025-03-10").unwrap_err(),
+        ClockError::NotStartedByReceipt
+    );
+    assert!(matches!(
+        clock(
+            &[received("2025-03-03"), third_party("2025-03-01")],
+            "2025-03-10"
+        ),
+        Err(ClockError::OutOfOrder { index: 2, .. })
+    ));
+    assert_eq!(
+        clock(
+            &[
+                received("2025-03-03"),
+                ClockEvent::CorrectionReceived {
+                    on: date("2025-03-05")
+                }
+            ],
+            "2025-03-10"
+        )
+        .unwrap_err(),
+        ClockError::CorrectionWithoutRequest
+    );
+    assert!(matches!(
+        clock(
+            &[
+                received("2025-03-03"),
+                ClockEvent::ConsultationAnswered {
+                    on: date("2025-03-05")
+                }
+            ],
+            "2025-03-10"
+        ),
+        Err(ClockError::UnmatchedResume { .. })
+    ));
+    assert!(matches!(
+        clock(
+            &[
+                received("2025-03-03"),
+                third_party("2025-03-04"),
+                ClockEvent::FeeNoticeSent {
+                    on: date("2025-03-05")
+                }
+            ],
+            "2025-03-10"
+        ),
+        Err(ClockError::AlreadyPaused { .. })
+    ));
+    assert!(matches!(
+        clock(
+            &[
+                received("2025-03-03"),
+                ClockEvent::Answered {
+                    on: date("2025-03-05")
+                },
+                extended("2025-03-06", 5)
+            ],
+            "2025-03-10"
+        ),
+        Err(ClockError::AfterAnswer { .. })
+    ));
+}
+
+#[test]
+fn an_answer_is_on_time_up_to_and_including_the_due_date() {
+    let answered = |on: &str| {
+        clock(
+            &[
+                received("2025-09-15"),
+                ClockEvent::Answered { on: date(on) },
+            ],
+            "2026-01-01",
+        )
+        .unwrap()
+    };
+    assert_eq!(answered("2025-10-17").on_time, Some(true));
+    assert_eq!(answered("2025-10-17").state, ClockState::Answered);
+    assert_eq!(answered("2025-10-20").on_time, Some(false));
+}
+
+proptest! {
+    #[test]
+    fn pauses_and_extensions_only_move_the_due_date_later(
+        start in 0i64..1800,
+        pause_at in 1i64..25,
+        pause_days in 0i64..30,
+        extension in 0u32..=20,
+    ) {
+        let receipt = date("2020-01-02") + chrono::Duration::days(start);
+        let plain = [ClockEvent::Received { on: receipt }];
+        let base = derive(&plain, &calendar(), &params(), receipt).unwrap().due.date;
+        let sent = receipt + chrono::Duration::days(pause_at);
+        let answered = sent + chrono::Duration::days(pause_days);
+        let with_pause = [
+            ClockEvent::Received { on: receipt },
+            ClockEvent::ConsultationSent { on: sent, consulted: Consulted::OtherAgency, delivered_on: None },
+            ClockEvent::ConsultationAnswered { on: answered },
+        ];
+        let paused = derive(&with_pause, &calendar(), &params(), answered).unwrap().due.date;
+        prop_assert!(paused >= base);
+        let mut extended_events = plain.to_vec();
+        extended_events.push(ClockEvent::Extended {
+            approved_on: receipt,
+            working_days: extension,
+            approved_by: "负责人".into(),
+            reason: "理由".into(),
+        });
+        let longer = derive(&extended_events, &calendar(), &params(), receipt).unwrap().due.date;
+        prop_assert_eq!(calendar().working_days_between(base, longer).unwrap(), extension);
+    }
+}
