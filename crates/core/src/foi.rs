@@ -21,6 +21,9 @@ pub struct ClockParams {
     pub third_party_reply_wd: u32,
     /// `foi.other_agency.reply_wd`: another agency's time to answer a consultation.
     pub other_agency_reply_wd: u32,
+    /// `foi.third_party.assumed_delivery_wd`: when a consultation letter's delivery date is not
+    /// known, it is taken to arrive this many working days after sending.
+    pub assumed_delivery_wd: u32,
     /// `foi.fee.pause_clock`: whether the time from fee notice to payment is not counted.
     pub fee_pauses_clock: bool,
     /// `foi.alert.due_soon_wd`: a request is "due soon" within this many working days.
@@ -58,6 +61,7 @@ impl ClockParams {
             correction_notice_wd: number("foi.correction.notice_limit_wd")?,
             third_party_reply_wd: number("foi.third_party.reply_wd")?,
             other_agency_reply_wd: number("foi.other_agency.reply_wd")?,
+            assumed_delivery_wd: number("foi.third_party.assumed_delivery_wd")?,
             fee_pauses_clock: match fee_pause.value.as_str() {
                 "true" => true,
                 "false" => false,
@@ -197,6 +201,11 @@ pub enum ClockError {
         approved_on: NaiveDate,
         due: NaiveDate,
     },
+    #[error("征求意见书的送达日期{delivered}早于发出日期{sent}")]
+    DeliveredBeforeSent {
+        sent: NaiveDate,
+        delivered: NaiveDate,
+    },
     #[error("“{event}”（{date}）在已作出答复之后")]
     AfterAnswer {
         event: &'static str,
@@ -245,6 +254,18 @@ struct OpenPause {
     lapses_on: Option<NaiveDate>,
 }
 
+impl OpenPause {
+    /// The pause as it stands on `on`: it never runs past a consultation's lapse.
+    fn until(&self, on: NaiveDate) -> (NaiveDate, NaiveDate) {
+        (self.from, self.lapses_on.map_or(on, |lapse| lapse.min(on)))
+    }
+
+    /// A consultation whose party's period ended before `on`: the clock already runs again.
+    fn lapsed_before(&self, on: NaiveDate) -> bool {
+        self.lapses_on.is_some_and(|lapse| lapse < on)
+    }
+}
+
 /// Derives the clock from `events` (in date order, starting with the receipt). `today` closes
 /// a pause that is still open: its days up to today are not counted, and a consultation whose
 /// answer period has lapsed counts again from the day after the lapse.
@@ -278,6 +299,11 @@ pub fn derive(
             });
         }
         previous = date;
+        // A consultation whose period has passed no longer pauses; a late answer still closes it.
+        let late_answer = matches!(event, ClockEvent::ConsultationAnswered { .. });
+        if let Some(pause) = open.take_if(|pause| !late_answer && pause.lapsed_before(date)) {
+            pauses.push(pause.until(date));
+        }
         if answered_on.is_some() {
             return Err(ClockError::AfterAnswer {
                 event: event.zh(),
@@ -331,7 +357,16 @@ pub fn derive(
                     Consulted::ThirdParty => params.third_party_reply_wd,
                     Consulted::OtherAgency => params.other_agency_reply_wd,
                 };
-                let delivered = delivered_on.unwrap_or(*on);
+                let delivered = match delivered_on {
+                    Some(delivered) if delivered < on => {
+                        return Err(ClockError::DeliveredBeforeSent {
+                            sent: *on,
+                            delivered: *delivered,
+                        });
+                    }
+                    Some(delivered) => *delivered,
+                    None => calendar.due_date(*on, params.assumed_delivery_wd)?.date,
+                };
                 open = Some(OpenPause {
                     what: "征求意见",
                     from: *on,
@@ -340,9 +375,7 @@ pub fn derive(
             }
             ClockEvent::ConsultationAnswered { on } => {
                 let pause = close(&mut open, "征求意见", event, *on)?;
-                // An answer after the consulted party's period does not pause beyond it.
-                let until = pause.lapses_on.map_or(*on, |lapse| lapse.min(*on));
-                pauses.push((pause.from, until));
+                pauses.push(pause.until(*on));
             }
             ClockEvent::FeeNoticeSent { on } => {
                 refuse_if_open(&open, event)?;
@@ -376,7 +409,10 @@ pub fn derive(
                         max: params.extension_max_wd,
                     });
                 }
-                let due_then = answer_due(calendar, params, runs_from, extension_wd, &pauses)?;
+                // The due date as it stands on the approval day, an open pause included.
+                let mut pauses_then = pauses.clone();
+                pauses_then.extend(open.as_ref().map(|pause| pause.until(*approved_on)));
+                let due_then = answer_due(calendar, params, runs_from, extension_wd, &pauses_then)?;
                 if *approved_on > due_then.date {
                     return Err(ClockError::ExtensionAfterDue {
                         approved_on: *approved_on,
@@ -387,7 +423,7 @@ pub fn derive(
             }
             ClockEvent::Answered { on } => {
                 if let Some(pause) = open.take() {
-                    pauses.push((pause.from, *on));
+                    pauses.push(pause.until(*on));
                 }
                 answered_on = Some(*on);
             }
@@ -395,10 +431,8 @@ pub fn derive(
     }
     let waiting_since = match &open {
         Some(pause) => {
-            let lapsed = pause.lapses_on.is_some_and(|lapse| lapse < today);
-            let until = pause.lapses_on.filter(|_| lapsed).unwrap_or(today);
-            pauses.push((pause.from, until));
-            (!lapsed).then_some((pause.what, pause.from))
+            pauses.push(pause.until(today));
+            (!pause.lapsed_before(today)).then_some((pause.what, pause.from))
         }
         None => None,
     };

@@ -237,6 +237,65 @@ fn an_unanswered_consultation_counts_again_after_the_parties_fifteen_days() {
 }
 
 #[test]
+fn a_lapsed_consultation_stops_pausing_whatever_comes_next() {
+    // The third party's period ends 03-31; the due date is then 04-22 (see above).
+    let late = [
+        received("2025-03-03"),
+        third_party("2025-03-10"),
+        ClockEvent::Answered {
+            on: date("2025-05-15"),
+        },
+    ];
+    let answered = clock(&late, "2025-05-15").unwrap();
+    assert_eq!(answered.due.date, date("2025-04-22"));
+    assert_eq!(answered.on_time, Some(false), "no pause beyond the lapse");
+    let fee_after_lapse = [
+        received("2025-03-03"),
+        third_party("2025-03-10"),
+        ClockEvent::FeeNoticeSent {
+            on: date("2025-04-08"),
+        },
+    ];
+    assert_eq!(
+        clock(&fee_after_lapse, "2025-04-09").unwrap().state,
+        ClockState::Paused,
+        "the consultation closed itself on 03-31; the fee notice pauses now"
+    );
+    // Approved on 04-10 during the consultation's pause: the due date then is 04-22, not 03-31.
+    let extension_while_consulting = [
+        received("2025-03-03"),
+        third_party("2025-03-10"),
+        extended("2025-04-10", 10),
+    ];
+    assert!(clock(&extension_while_consulting, "2025-04-10").is_ok());
+}
+
+#[test]
+fn a_letter_is_not_delivered_before_it_is_sent() {
+    let events = [
+        received("2025-03-03"),
+        ClockEvent::ConsultationSent {
+            on: date("2025-03-10"),
+            consulted: Consulted::ThirdParty,
+            delivered_on: Some(date("2025-03-07")),
+        },
+    ];
+    assert!(matches!(
+        clock(&events, "2025-03-11"),
+        Err(ClockError::DeliveredBeforeSent { .. })
+    ));
+}
+
+#[test]
+fn requests_of_2019_and_2020_have_a_clock_too() {
+    let records = parse_parameters_csv(BUILTIN_PARAMETERS).unwrap();
+    let params_2020 =
+        ClockParams::from_records(&records, date("2020-06-01"), &["national".to_string()]).unwrap();
+    assert!(!params_2020.fee_pauses_clock, "no fee standard before 2021");
+    assert_eq!(params_2020.reply_wd, 20);
+}
+
+#[test]
 fn a_fee_notice_pauses_until_payment_when_the_parameter_says_so() {
     let events = [
         received("2025-09-15"),
