@@ -636,6 +636,14 @@ pub struct Item {
     pub related_items: Vec<String>,
 }
 
+/// A short digest of an item's content: a form carries the digest of the item it showed, so a
+/// change published meanwhile is noticed instead of overwritten.
+pub fn item_fingerprint(item: &Item) -> String {
+    use sha2::Digest;
+    let json = serde_json::to_vec(item).unwrap_or_default();
+    hex::encode(&sha2::Sha256::digest(&json)[..8])
+}
+
 /// A problem with one field of an item (the import names the row around it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {

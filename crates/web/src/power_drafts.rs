@@ -16,7 +16,7 @@ use fazhi_core::org::{Action, Target, scopes_allowing};
 use fazhi_core::powers::{
     AdjustmentKind, Condition, Decision, Item, basis_text, parse_basis, split_list, split_names,
 };
-use fazhi_db::powers::{DraftContent, DraftRow, Giver, NewAdjustment, NewBatch};
+use fazhi_db::powers::{DraftContent, DraftRow, Giver, ItemChange, NewAdjustment, NewBatch};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -176,6 +176,8 @@ async fn expiring_entrustments(
 struct DraftView {
     row: DraftRow,
     may_review: bool,
+    /// For an item draft, what it changes, field by field.
+    changes: Vec<FieldChange>,
 }
 
 /// Drafts the staff member may see: where they may draft or review.
@@ -190,7 +192,17 @@ async fn visible_drafts(state: &AppState, staff: &Staff) -> Result<Vec<DraftView
         .into_iter()
         .map(|row| {
             let may_review = row.status == "draft" && staff.may(Action::Review, &row.target());
-            DraftView { row, may_review }
+            let changes = match row.content() {
+                Ok(DraftContent::Item(change)) => {
+                    item_changes(change.before.as_ref(), &change.after)
+                }
+                _ => Vec::new(),
+            };
+            DraftView {
+                row,
+                may_review,
+                changes,
+            }
         })
         .collect())
 }
@@ -370,6 +382,9 @@ pub struct ItemForm {
     /// The proposing agency's code: for an existing item, one that holds it today.
     #[serde(default)]
     owner: String,
+    /// Fingerprint of the item as the form showed it (empty for a new item).
+    #[serde(default)]
+    base: String,
 }
 
 /// Longest free-text field of an item form, in characters.
@@ -389,6 +404,7 @@ impl ItemForm {
             note: item.note.clone(),
             related_items: item.related_items.join("\n"),
             owner: owner.to_string(),
+            base: fazhi_core::powers::item_fingerprint(item),
         }
     }
 
@@ -425,28 +441,45 @@ impl ItemForm {
     }
 }
 
-/// Names of the fields in which `proposed` differs from `current`.
-fn changed_fields(current: &Item, proposed: &Item) -> Vec<&'static str> {
-    [
-        (current.name != proposed.name, "事项名称"),
-        (current.sub_items != proposed.sub_items, "子项名称"),
-        (current.category != proposed.category, "事项类别"),
-        (current.basis != proposed.basis, "设定依据"),
-        (
-            current.responsibilities != proposed.responsibilities,
-            "责任事项",
-        ),
-        (
-            current.accountability != proposed.accountability,
-            "追责情形",
-        ),
-        (current.supervision != proposed.supervision, "监督方式"),
-        (current.note != proposed.note, "备注"),
-        (current.related_items != proposed.related_items, "关联事项"),
-    ]
-    .into_iter()
-    .filter_map(|(changed, label)| changed.then_some(label))
-    .collect()
+/// One field a draft changes: its name, the text before and the text proposed.
+pub struct FieldChange {
+    pub field: &'static str,
+    pub before: String,
+    pub after: String,
+}
+
+/// The fields of `after` that differ from `before` (every filled field of a new item), as the
+/// reviewer reads them.
+fn item_changes(before: Option<&Item>, after: &Item) -> Vec<FieldChange> {
+    let texts = |item: &Item| {
+        [
+            ("事项名称", item.name.clone()),
+            ("子项名称", item.sub_items.join("；")),
+            ("事项类别", item.category.clone()),
+            ("设定依据", basis_text(&item.basis)),
+            ("责任事项", item.responsibilities.join("、")),
+            ("追责情形", item.accountability.clone()),
+            ("监督方式", item.supervision.clone()),
+            ("备注", item.note.clone()),
+            ("关联事项", item.related_items.join("；")),
+        ]
+    };
+    let old = before.map(texts);
+    texts(after)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(index, (field, new))| {
+            let previous = old
+                .as_ref()
+                .map(|fields| fields[index].1.clone())
+                .unwrap_or_default();
+            (previous != new).then_some(FieldChange {
+                field,
+                before: previous,
+                after: new,
+            })
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -509,19 +542,35 @@ async fn item_form_page(
     render_item_form(&state, &staff, form, true, None).await
 }
 
-/// Checks who may propose `item` for `owner_code`, and describes the proposal.
-async fn item_draft_summary(
+/// Checks who may propose `item` for `owner_code` against the item as the form showed it
+/// (`base`), and describes the proposal. An existing item may be changed by an agency that holds
+/// it today and whose division contains every holder's, so a county cannot rewrite an item the
+/// city or other counties also hold.
+async fn item_draft(
     state: &AppState,
     staff: &Staff,
-    item: &Item,
+    item: Item,
     owner_code: &str,
-) -> Result<(i64, String), AppError> {
+    base: &str,
+) -> Result<(i64, String, ItemChange), AppError> {
     let owner = fazhi_db::org::agency_by_code(&state.db, owner_code)
         .await?
         .ok_or_else(|| AppError::Invalid(format!("提出单位“{owner_code}”不存在")))?;
     staff.require(Action::Draft, &owner.target())?;
-    let current = fazhi_db::powers::item_detail(&state.db, &item.code).await?;
-    let summary = match current {
+    let current = fazhi_db::powers::item_detail(&state.db, &item.code)
+        .await?
+        .map(|detail| detail.item);
+    let shown = current
+        .as_ref()
+        .map(fazhi_core::powers::item_fingerprint)
+        .unwrap_or_default();
+    if shown != base {
+        return Err(AppError::Invalid(format!(
+            "事项“{}”在您打开表单后已有变化（他人发布了修改或新建了同一编码），请重新打开后填写",
+            item.code
+        )));
+    }
+    let summary = match &current {
         None => format!("新建事项 {} {}", item.code, item.name),
         Some(current) => {
             let today = fazhi_core::clock::beijing_today();
@@ -531,14 +580,32 @@ async fn item_draft_summary(
                     owner.name, item.code
                 )));
             }
-            let fields = changed_fields(&current.item, item);
+            let territories =
+                fazhi_db::powers::holding_territories(&state.db, &item.code, today).await?;
+            if territories
+                .iter()
+                .any(|t| !t.starts_with(&owner.division_path))
+            {
+                return Err(AppError::Invalid(format!(
+                    "事项“{}”还由{}以外的单位持有，须由上级持有单位提出修改",
+                    item.code, owner.division_name
+                )));
+            }
+            let fields: Vec<&str> = item_changes(Some(current), &item)
+                .iter()
+                .map(|change| change.field)
+                .collect();
             if fields.is_empty() {
                 return Err(AppError::Invalid("内容与现有记录相同，无需修改".into()));
             }
             format!("修改事项 {}：{}", item.code, fields.join("、"))
         }
     };
-    Ok((owner.id, format!("{summary}（{}）", owner.name)))
+    let change = ItemChange {
+        before: current,
+        after: item,
+    };
+    Ok((owner.id, format!("{summary}（{}）", owner.name), change))
 }
 
 async fn create_item_draft(
@@ -548,15 +615,15 @@ async fn create_item_draft(
 ) -> Result<Response, AppError> {
     let outcome = async {
         let item = form.to_item()?;
-        let (owner_id, summary) =
-            item_draft_summary(&state, &staff, &item, form.owner.trim()).await?;
+        let (owner_id, summary, change) =
+            item_draft(&state, &staff, item, form.owner.trim(), form.base.trim()).await?;
         fazhi_db::powers::save_draft(
             &state.db,
             &staff.actor(),
             fazhi_core::clock::now(),
             owner_id,
             &summary,
-            &DraftContent::Item(item),
+            &DraftContent::Item(Box::new(change)),
         )
         .await?;
         Ok::<String, AppError>(summary)

@@ -1318,6 +1318,26 @@ async fn related_inspections_and_coercive_measures_move_with_a_handed_down_penal
             );
         }
 
+        let back = NewAdjustment {
+            from: Some(Giver::Agency(JIANGNAN_STREET.into())),
+            ..adjustment(AdjustmentKind::TakeBack, "R-CF", "2023-01-01")
+        };
+        record_batch(
+            &db,
+            &actor(),
+            fazhi_core::clock::now(),
+            &batch("测试：收回处罚权", "2022-12-01", vec![back]),
+        )
+        .await
+        .unwrap();
+        for code in ["R-CF", "R-JC", "R-QZ"] {
+            assert_eq!(
+                holders(&db, code, "441402004", "2023-01-01", None).await,
+                [MEIJIANG_MARKET],
+                "{code} comes back with the penalty"
+            );
+        }
+
         let before = ledger_counts(&db).await;
         refused(
             &db,
@@ -1326,7 +1346,7 @@ async fn related_inspections_and_coercive_measures_move_with_a_handed_down_penal
                 "2020-12-01",
                 vec![to_town("R-CF2")],
             ),
-            "R-JC2",
+            "关联事项“R-JC2”随“R-CF2”一并调整时出错",
         )
         .await;
         assert_eq!(ledger_counts(&db).await, before);

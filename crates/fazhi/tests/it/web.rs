@@ -305,7 +305,7 @@ async fn permission_matrix() {
         ("GET /admin/parameters",               [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
         ("GET /admin/powers",                   [OK,    DENIED, OK,      OK,    DENIED, DENIED, OK]),
         ("GET /admin/powers/item?code=DEMO-XK-QS", [OK, DENIED, OK,      DENIED, DENIED, DENIED, OK]),
-        // A change to an item 梅江区水务局 holds: its county's clerk, not the city office's.
+        // A new item proposed for 梅江区水务局: its county's clerk, not the city office's.
         ("POST /admin/powers/item mj",          [OK,    DENIED, DENIED,  DENIED, DENIED, DENIED, OK]),
         ("POST /admin/calendar",                [INVALID, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED]),
     ];
@@ -387,8 +387,8 @@ async fn request_route(browser: &mut Browser, route: &str, unique: &str) -> u16 
         "/admin/powers/item mj" => (
             "/admin/powers/item",
             vec![
-                ("code", "DEMO-XK-QS".into()),
-                ("name", format!("取水许可{unique}")),
+                ("code", format!("MX-{unique}")),
+                ("name", format!("梅江区新设事项{unique}")),
                 ("category", "XK".into()),
                 ("basis", "《中华人民共和国水法》第四十八条".into()),
                 ("owner", "G441402-005".into()),
@@ -989,74 +989,122 @@ fn with<'a>(
     form
 }
 
+/// A browser logged in as a new user with one role on one agency.
+async fn logged_in_as_new(db: &Db, username: &str, agency: &str, role: Role) -> Browser {
+    add_user(db, username, agency, role, NewScope::Agency(agency.into())).await;
+    let mut browser = Browser::new(support::app(db).await);
+    assert_eq!(
+        browser.login(username, "test-user-2026").await.status,
+        StatusCode::SEE_OTHER
+    );
+    browser
+}
+
 #[tokio::test]
 async fn item_descriptions_are_drafted_by_a_holder_and_published_by_a_reviewer() {
     for db in support::demo_backends().await {
-        let mut clerk = logged_in(&db, "mj.clerk").await;
-        let form_page = clerk.get("/admin/powers/item?code=DEMO-XK-QS").await;
+        let detail = fazhi_db::powers::item_detail(&db, "DEMO-XK-QS")
+            .await
+            .unwrap()
+            .unwrap();
+        let base = fazhi_core::powers::item_fingerprint(&detail.item);
+        let with_base = |mut form: Vec<(String, String)>| {
+            form.push(("base".into(), base.clone()));
+            form
+        };
+        let owned = |form: Vec<(&str, &str)>| -> Vec<(String, String)> {
+            form.into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let mut county_clerk = logged_in(&db, "mj.clerk").await;
+        let form_page = county_clerk.get("/admin/powers/item?code=DEMO-XK-QS").await;
         assert_eq!(form_page.status, StatusCode::OK);
-        assert!(
-            form_page.body.contains("取水许可"),
-            "the form shows the item"
-        );
-        let csrf = clerk.csrf("/admin/powers/item").await;
+        assert!(form_page.body.contains("取水许可") && form_page.body.contains(&base));
+        let csrf = county_clerk.csrf("/admin/powers/item").await;
         let drafts_before = count(&db, "power_drafts").await;
         let renamed = "取水许可（含延续、变更）";
         let refused = [
             (
-                item_form(&csrf, "DEMO-XK-QS", renamed, "G441402-004"),
+                with_base(owned(item_form(
+                    &csrf,
+                    "DEMO-XK-QS",
+                    renamed,
+                    "G441402-004",
+                ))),
                 "今天未持有事项",
             ),
             (
-                with(
+                with_base(owned(item_form(
+                    &csrf,
+                    "DEMO-XK-QS",
+                    renamed,
+                    "G441402-005",
+                ))),
+                "还由梅江区以外的单位持有",
+            ),
+            (
+                with_base(owned(with(
                     item_form(&csrf, "DEMO-XK-QS", renamed, "G441402-005"),
                     "basis",
                     "水法第四十八条",
-                ),
+                ))),
                 "应以《法规名称》开头",
             ),
             (
-                with(
+                owned(with(
                     item_form(&csrf, "T-NEW-1", "新事项", "G441402-005"),
                     "category",
                     "ZZ",
-                ),
+                )),
                 "不在事项类别表中",
             ),
-            (item_form(&csrf, "T-NEW-1", "新事项", "G441422-004"), ""),
         ];
         for (form, reason) in refused {
-            let reply = clerk.post("/admin/powers/item", &form).await;
-            if reason.is_empty() {
-                assert_eq!(
-                    reply.status,
-                    StatusCode::FORBIDDEN,
-                    "大埔 is outside 梅江区"
-                );
-                continue;
-            }
+            let pairs: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let reply = county_clerk.post("/admin/powers/item", &pairs).await;
             assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{reason}");
             assert!(reply.body.contains(reason), "{reason}: {}", reply.body);
         }
+        let outside = county_clerk
+            .post(
+                "/admin/powers/item",
+                &item_form(&csrf, "T-NEW-1", "新事项", "G441422-004"),
+            )
+            .await;
+        assert_eq!(
+            outside.status,
+            StatusCode::FORBIDDEN,
+            "大埔 is outside 梅江区"
+        );
         assert_eq!(
             count(&db, "power_drafts").await,
             drafts_before,
             "nothing saved"
         );
 
-        let change = clerk
-            .post(
-                "/admin/powers/item",
-                &item_form(&csrf, "DEMO-XK-QS", renamed, "G441402-005"),
-            )
-            .await;
+        // The city's water bureau holds the item for the whole city: its clerk may change it.
+        let mut city_clerk = logged_in_as_new(&db, "sw.clerk", "G441400-016", Role::Clerk).await;
+        let csrf_city = city_clerk.csrf("/admin/powers/item").await;
+        let change_form = with_base(owned(item_form(
+            &csrf_city,
+            "DEMO-XK-QS",
+            renamed,
+            "G441400-016",
+        )));
+        let pairs: Vec<(&str, &str)> = change_form
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let change = city_clerk.post("/admin/powers/item", &pairs).await;
         assert_eq!(change.status, StatusCode::OK, "{}", change.body);
         assert!(
             change.body.contains("修改事项 DEMO-XK-QS：事项名称"),
             "{}",
             change.body
         );
-        let new_item = clerk
+        let new_item = county_clerk
             .post(
                 "/admin/powers/item",
                 &item_form(&csrf, "T-NEW-1", "梅江区新设事项", "G441402-005"),
@@ -1075,7 +1123,7 @@ async fn item_descriptions_are_drafted_by_a_holder_and_published_by_a_reviewer()
             "a draft writes nothing to the list"
         );
         assert!(
-            !clerk
+            !county_clerk
                 .get("/powers/items/DEMO-XK-QS")
                 .await
                 .body
@@ -1083,6 +1131,13 @@ async fn item_descriptions_are_drafted_by_a_holder_and_published_by_a_reviewer()
             "the public page keeps the published name"
         );
 
+        let mut city_reviewer =
+            logged_in_as_new(&db, "sw.reviewer", "G441400-016", Role::Reviewer).await;
+        let list = city_reviewer.get("/admin/powers").await.body;
+        assert!(
+            list.contains("查看修改内容") && list.contains(&format!("新：{renamed}")),
+            "the reviewer sees the proposed text"
+        );
         add_user(
             &db,
             "mj.reviewer",
@@ -1091,17 +1146,17 @@ async fn item_descriptions_are_drafted_by_a_holder_and_published_by_a_reviewer()
             NewScope::Division("441402".into()),
         )
         .await;
-        let mut reviewer = Browser::new(support::app(&db).await);
-        reviewer.login("mj.reviewer", "test-user-2026").await;
-        let csrf_reviewer = reviewer.csrf("/admin/powers").await;
-        let ids: Vec<i64> = fazhi_db::on_pool!(&db, pool => sqlx::query_scalar("SELECT id FROM power_drafts WHERE subject = 'item' ORDER BY id").fetch_all(pool).await).unwrap();
+        let mut county_reviewer = Browser::new(support::app(&db).await);
+        county_reviewer.login("mj.reviewer", "test-user-2026").await;
         let item_audit = || async {
             let n: i64 = fazhi_db::on_pool!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action IN ('power_item.create', 'power_item.update') AND entity_id IN ('T-NEW-1', 'DEMO-XK-QS')").fetch_one(pool).await).unwrap();
             n
         };
         let audited_before = item_audit().await;
+        let ids: Vec<i64> = fazhi_db::on_pool!(&db, pool => sqlx::query_scalar("SELECT id FROM power_drafts WHERE subject = 'item' ORDER BY id").fetch_all(pool).await).unwrap();
         assert_eq!(ids.len(), 2);
-        for id in &ids {
+        for (id, reviewer) in ids.iter().zip([&mut city_reviewer, &mut county_reviewer]) {
+            let csrf_reviewer = reviewer.csrf("/admin/powers").await;
             let reply = reviewer
                 .post(
                     &format!("/admin/powers/drafts/{id}/publish"),
@@ -1111,7 +1166,7 @@ async fn item_descriptions_are_drafted_by_a_holder_and_published_by_a_reviewer()
             assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
         }
         assert!(
-            clerk
+            county_clerk
                 .get("/powers/items/DEMO-XK-QS")
                 .await
                 .body
@@ -1129,6 +1184,15 @@ async fn item_descriptions_are_drafted_by_a_holder_and_published_by_a_reviewer()
             item_audit().await - audited_before,
             2,
             "each published item is audited"
+        );
+
+        // A form opened before that change is refused rather than undoing it.
+        let stale = city_clerk.post("/admin/powers/item", &pairs).await;
+        assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            stale.body.contains("在您打开表单后已有变化"),
+            "{}",
+            stale.body
         );
     }
 }
