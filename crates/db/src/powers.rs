@@ -992,12 +992,27 @@ fn push_catalogue_filter<DB>(
             .push_bind(format!("%{}%", crate::like_escape(basis)))
             .push(" ESCAPE '\\'");
     }
-    // Every word of the query (jieba, see core::search) among the item's indexed words.
-    let words = filter
-        .search
-        .as_deref()
-        .map(fazhi_core::search::query_words)
-        .unwrap_or_default();
+    if let Some(search) = filter.search.as_deref() {
+        push_search(query, search);
+    }
+}
+
+/// Every word of the query (jieba, see core::search) among the item's indexed words; a query
+/// that looks like a code also matches any code containing it ("0006" finds …-XK-00006).
+fn push_search<DB>(query: &mut sqlx::QueryBuilder<DB>, search: &str)
+where
+    DB: sqlx::Database,
+    for<'a> String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let words = fazhi_core::search::query_words(search);
+    if words.is_empty() {
+        return;
+    }
+    let code_like = search
+        .trim()
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    query.push(" AND ((1 = 1");
     // EXISTS, not IN: the rows of the division are read by the territory index and each is
     // checked against the word index; IN let SQLite start from every item with the word.
     for word in words {
@@ -1006,6 +1021,17 @@ fn push_catalogue_filter<DB>(
             .push_bind(word)
             .push(" AND t.item_code = h.item_code)");
     }
+    query.push(")");
+    if code_like {
+        query
+            .push(" OR UPPER(h.item_code) LIKE ")
+            .push_bind(format!(
+                "%{}%",
+                crate::like_escape(&search.trim().to_ascii_uppercase())
+            ))
+            .push(" ESCAPE '\\'");
+    }
+    query.push(")");
 }
 
 const CATALOGUE_FROM: &str = " FROM power_holdings h JOIN power_items i ON i.code = h.item_code \

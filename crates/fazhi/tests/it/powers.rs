@@ -1165,6 +1165,7 @@ async fn search_finds_every_word_in_any_order_and_codes_in_any_case() {
             "{}",
             db.backend_name()
         );
+        assert_eq!(search("k-q").await, ["DEMO-XK-QS"], "part of a code");
         assert!(
             search("取水许可 延续").await.is_empty(),
             "every word must occur"
