@@ -272,16 +272,7 @@ async fn create_draft(
     }
     .await;
     match outcome {
-        Ok(summary) => {
-            render(
-                &state,
-                &staff,
-                DraftForm::default(),
-                None,
-                Some(format!("已提交草稿：{summary}，待审核人发布。")),
-            )
-            .await
-        }
+        Ok(summary) => submitted(&state, &staff, &summary).await,
         Err(AppError::Invalid(message)) => {
             let mut response = render(&state, &staff, form, Some(message), None).await?;
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -289,6 +280,12 @@ async fn create_draft(
         }
         Err(other) => Err(other),
     }
+}
+
+/// The drafts page after a draft was saved.
+async fn submitted(state: &AppState, staff: &Staff, summary: &str) -> Result<Response, AppError> {
+    let notice = format!("已提交草稿：{summary}，待审核人发布。");
+    render(state, staff, DraftForm::default(), None, Some(notice)).await
 }
 
 /// The draft, after checking that `staff` may review drafts of its agency.
@@ -630,16 +627,7 @@ async fn create_item_draft(
     }
     .await;
     match outcome {
-        Ok(summary) => {
-            render(
-                &state,
-                &staff,
-                DraftForm::default(),
-                None,
-                Some(format!("已提交草稿：{summary}，待审核人发布。")),
-            )
-            .await
-        }
+        Ok(summary) => submitted(&state, &staff, &summary).await,
         Err(AppError::Invalid(message)) => {
             let existing = fazhi_db::powers::item(&state.db, form.code.trim())
                 .await?
