@@ -78,6 +78,118 @@ impl ClockParams {
     }
 }
 
+/// How an application arrived (Art 31).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// 当面提交
+    InPerson,
+    /// 邮寄，签收
+    Post,
+    /// 平常信函（无需签收）
+    LetterUnsigned,
+    /// 互联网渠道
+    Online,
+    /// 政府信息公开工作机构的传真
+    Fax,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 5] = [
+        Channel::InPerson,
+        Channel::Post,
+        Channel::LetterUnsigned,
+        Channel::Online,
+        Channel::Fax,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::InPerson => "in_person",
+            Channel::Post => "post",
+            Channel::LetterUnsigned => "letter_unsigned",
+            Channel::Online => "online",
+            Channel::Fax => "fax",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Channel::InPerson => "当面提交",
+            Channel::Post => "邮寄（签收）",
+            Channel::LetterUnsigned => "平常信函",
+            Channel::Online => "互联网",
+            Channel::Fax => "传真",
+        }
+    }
+
+    /// Whether the receipt date is the date of a confirmation with the applicant.
+    pub fn needs_confirmation(self) -> bool {
+        matches!(
+            self,
+            Channel::LetterUnsigned | Channel::Online | Channel::Fax
+        )
+    }
+}
+
+/// Why a receipt date cannot be set.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReceiptError {
+    #[error("{channel}的申请，以与申请人确认之日为收到申请之日，须先记录确认日期")]
+    NotConfirmed { channel: &'static str },
+    #[error("确认日期{confirmed}早于申请到达日期{arrived}")]
+    ConfirmedBeforeArrival {
+        arrived: NaiveDate,
+        confirmed: NaiveDate,
+    },
+    #[error("{channel}的申请无需确认，收到申请之日即{arrived}")]
+    ConfirmationNotApplicable {
+        channel: &'static str,
+        arrived: NaiveDate,
+    },
+}
+
+/// 收到申请之日 (spec/foi.md §2, Art 31): the day it was handed in or signed for; for an
+/// unsigned letter, an online application or a fax, the day of the confirmation with the
+/// applicant.
+pub fn receipt_date(
+    channel: Channel,
+    arrived_on: NaiveDate,
+    confirmed_on: Option<NaiveDate>,
+) -> Result<NaiveDate, ReceiptError> {
+    match (channel.needs_confirmation(), confirmed_on) {
+        (false, None) => Ok(arrived_on),
+        (false, Some(_)) => Err(ReceiptError::ConfirmationNotApplicable {
+            channel: channel.zh(),
+            arrived: arrived_on,
+        }),
+        (true, None) => Err(ReceiptError::NotConfirmed {
+            channel: channel.zh(),
+        }),
+        (true, Some(confirmed)) if confirmed < arrived_on => {
+            Err(ReceiptError::ConfirmedBeforeArrival {
+                arrived: arrived_on,
+                confirmed,
+            })
+        }
+        (true, Some(confirmed)) => Ok(confirmed),
+    }
+}
+
+/// The applicant types of the annual report's columns (spec/foi.md §1, Part B §12.1).
+pub const APPLICANT_TYPES: [&str; 6] = [
+    "自然人",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+];
+
 /// Who is consulted while the clock is paused (Art 32, Art 34).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -10,6 +10,7 @@ use std::time::Duration;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod foi;
 pub mod org;
 pub mod params;
 pub mod powers;

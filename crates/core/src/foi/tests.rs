@@ -48,6 +48,33 @@ fn due(events: &[ClockEvent]) -> NaiveDate {
 }
 
 #[test]
+fn the_receipt_date_follows_the_channel() {
+    let arrived = date("2025-03-08");
+    assert_eq!(receipt_date(Channel::InPerson, arrived, None), Ok(arrived));
+    assert_eq!(receipt_date(Channel::Post, arrived, None), Ok(arrived));
+    assert_eq!(
+        receipt_date(Channel::Online, arrived, Some(date("2025-03-10"))),
+        Ok(date("2025-03-10")),
+        "online: the day both sides confirm"
+    );
+    assert!(matches!(
+        receipt_date(Channel::Fax, arrived, None),
+        Err(ReceiptError::NotConfirmed { .. })
+    ));
+    assert!(matches!(
+        receipt_date(Channel::LetterUnsigned, arrived, Some(date("2025-03-07"))),
+        Err(ReceiptError::ConfirmedBeforeArrival { .. })
+    ));
+    assert!(matches!(
+        receipt_date(Channel::InPerson, arrived, Some(arrived)),
+        Err(ReceiptError::ConfirmationNotApplicable { .. })
+    ));
+    for channel in Channel::ALL {
+        assert_eq!(Channel::parse(channel.as_str()), Some(channel));
+    }
+}
+
+#[test]
 fn the_periods_come_from_the_bundled_parameters() {
     let params = params();
     assert_eq!(

@@ -1,0 +1,314 @@
+//! 依申请公开 requests and the events of their clock (spec/foi.md Part A). The due date is derived,
+//! never stored: every new event is checked by deriving the clock with it, inside the transaction
+//! that writes it, so a timeline that cannot happen writes nothing.
+
+use crate::audit::{self, Change};
+use crate::{Actor, Db, DbError, Result, Tx, on_pool, on_tx};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use fazhi_core::foi::{APPLICANT_TYPES, Channel, Clock, ClockEvent, ClockParams, receipt_date};
+use serde::Serialize;
+
+/// Forms in which the applicant may ask to receive the information (spec §1 `form_requested`).
+pub const FORMS: [&str; 4] = ["纸质", "电子邮件", "电子数据", "当场查阅"];
+
+/// An application as staff enter it (or the public form submits it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRequest {
+    pub agency_code: String,
+    pub channel: Channel,
+    pub arrived_on: NaiveDate,
+    /// The confirmation with the applicant (unsigned letter, online, fax).
+    pub confirmed_on: Option<NaiveDate>,
+    pub applicant_type: String,
+    pub applicant_name: String,
+    pub contact: String,
+    pub description: String,
+    pub purpose: String,
+    pub form_requested: String,
+}
+
+/// Checks the fields a person fills in; the first problem, in Chinese.
+fn check(new: &NewRequest) -> Result<()> {
+    let length = |text: &str, label: &str, max: usize| -> Result<()> {
+        let chars = text.trim().chars().count();
+        if chars == 0 || chars > max {
+            return Err(DbError::Invalid(format!("{label}须为1至{max}个字符")));
+        }
+        Ok(())
+    };
+    if !APPLICANT_TYPES.contains(&new.applicant_type.as_str()) {
+        return Err(DbError::Invalid(format!(
+            "申请人类型“{}”无效，应为{}之一",
+            new.applicant_type,
+            APPLICANT_TYPES.join("、")
+        )));
+    }
+    length(&new.applicant_name, "申请人姓名或名称", 100)?;
+    length(
+        &new.contact,
+        "联系方式（电话、邮箱或通信地址，至少一项）",
+        200,
+    )?;
+    length(&new.description, "所需信息的内容描述", 2000)?;
+    if new.purpose.chars().count() > 500 {
+        return Err(DbError::Invalid("用途不能超过500个字符".into()));
+    }
+    if !FORMS.contains(&new.form_requested.as_str()) {
+        return Err(DbError::Invalid(format!(
+            "获取信息的方式应为{}之一",
+            FORMS.join("、")
+        )));
+    }
+    Ok(())
+}
+
+/// A request without the applicant's personal data.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct RequestRow {
+    pub id: i64,
+    pub case_number: String,
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub division_path: String,
+    pub channel: String,
+    pub arrived_on: NaiveDate,
+    pub confirmed_on: Option<NaiveDate>,
+    pub received_on: NaiveDate,
+    pub applicant_type: String,
+    pub form_requested: String,
+}
+
+impl RequestRow {
+    pub fn target(&self) -> fazhi_core::org::Target {
+        fazhi_core::org::Target::Owned {
+            agency_id: self.agency_id,
+            division_path: self.division_path.clone(),
+        }
+    }
+}
+
+const SELECT_REQUEST: &str = "SELECT r.id, r.case_number, r.agency_id, a.name AS agency_name, \
+     d.path AS division_path, r.channel, r.arrived_on, r.confirmed_on, r.received_on, r.applicant_type, \
+     r.form_requested FROM foi_requests r JOIN agencies a ON a.id = r.agency_id \
+     JOIN divisions d ON d.id = a.division_id";
+
+/// Registers an application and its receipt: the case number is `YYYY-<agency code>-NNNN`, by
+/// year of receipt.
+pub async fn create_request(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    new: &NewRequest,
+) -> Result<RequestRow> {
+    check(new)?;
+    let received_on = receipt_date(new.channel, new.arrived_on, new.confirmed_on)
+        .map_err(|e| DbError::Invalid(e.to_string()))?;
+    let agency = crate::org::agency_by_code(db, &new.agency_code)
+        .await?
+        .ok_or_else(|| DbError::Invalid(format!("机构“{}”不存在", new.agency_code)))?;
+    let received = ClockEvent::Received { on: received_on };
+    derive(
+        db,
+        &agency.division_path,
+        std::slice::from_ref(&received),
+        received_on,
+    )
+    .await?;
+    let mut tx = db.begin().await?;
+    let prefix = format!("{}-{}-", received_on.year(), agency.code);
+    let taken: i64 = on_tx!(&mut tx, conn => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM foi_requests WHERE case_number LIKE $1")
+            .bind(format!("{prefix}%"))
+            .fetch_one(&mut *conn)
+            .await
+    })?;
+    let case_number = format!("{prefix}{:04}", taken + 1);
+    let id: i64 = on_tx!(&mut tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO foi_requests (case_number, agency_id, channel, arrived_on, confirmed_on, received_on, \
+             applicant_type, applicant_name, contact, description, purpose, form_requested, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        )
+        .bind(&case_number)
+        .bind(agency.id)
+        .bind(new.channel.as_str())
+        .bind(new.arrived_on)
+        .bind(new.confirmed_on)
+        .bind(received_on)
+        .bind(&new.applicant_type)
+        .bind(new.applicant_name.trim())
+        .bind(new.contact.trim())
+        .bind(new.description.trim())
+        .bind(new.purpose.trim())
+        .bind(&new.form_requested)
+        .bind(actor.user_id)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await
+    })?;
+    insert_event(&mut tx, actor, now, id, 1, &received).await?;
+    // The audit entry names the case, not the applicant (personal data stays in the request).
+    let logged = serde_json::json!({
+        "case_number": case_number,
+        "agency": agency.code,
+        "channel": new.channel.as_str(),
+        "received_on": received_on,
+    });
+    audit::append(
+        &mut tx,
+        actor,
+        now,
+        Change::<(), _> {
+            action: "foi_request.create",
+            entity_type: "foi_request",
+            entity_id: id.to_string(),
+            summary: format!("登记政府信息公开申请 {case_number}（{}）", agency.name),
+            before: None,
+            after: Some(&logged),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    request(db, id).await?.ok_or(DbError::NotFound)
+}
+
+pub async fn request(db: &Db, id: i64) -> Result<Option<RequestRow>> {
+    let sql = format!("{SELECT_REQUEST} WHERE r.id = $1");
+    on_pool!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await)
+        .map_err(Into::into)
+}
+
+/// Requests of agencies within `scopes` (all when `None`), newest receipt first.
+pub async fn requests(
+    db: &Db,
+    scopes: Option<&[fazhi_core::org::Scope]>,
+) -> Result<Vec<RequestRow>> {
+    on_pool!(db, pool => {
+        let mut query = sqlx::QueryBuilder::new(SELECT_REQUEST);
+        query.push(" WHERE 1 = 1");
+        if let Some(scopes) = scopes {
+            crate::push_scope_filter(&mut query, scopes, "r.agency_id", "d.path");
+        }
+        query.push(" ORDER BY r.received_on DESC, r.id DESC LIMIT 500");
+        query.build_query_as().fetch_all(pool).await
+    })
+    .map_err(Into::into)
+}
+
+/// The applicant's name and contact: for staff with a grant on the handling agency only.
+pub async fn applicant(db: &Db, id: i64) -> Result<Option<(String, String)>> {
+    on_pool!(db, pool => {
+        sqlx::query_as("SELECT applicant_name, contact FROM foi_requests WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+    })
+    .map_err(Into::into)
+}
+
+async fn insert_event(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    request_id: i64,
+    seq: i64,
+    event: &ClockEvent,
+) -> Result<()> {
+    let json = serde_json::to_string(event).map_err(|e| DbError::Invalid(e.to_string()))?;
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO foi_events (request_id, seq, event, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(request_id)
+        .bind(seq)
+        .bind(&json)
+        .bind(actor.user_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// The events of a request, in the order they were recorded.
+pub async fn events(db: &Db, request_id: i64) -> Result<Vec<ClockEvent>> {
+    let rows: Vec<String> = on_pool!(db, pool => {
+        sqlx::query_scalar("SELECT event FROM foi_events WHERE request_id = $1 ORDER BY seq")
+            .bind(request_id)
+            .fetch_all(pool)
+            .await
+    })?;
+    rows.iter()
+        .map(|json| {
+            serde_json::from_str(json)
+                .map_err(|e| DbError::Invalid(format!("事件记录无法读取：{e}")))
+        })
+        .collect()
+}
+
+/// The clock of `events` for an agency in `division_path`, with the calendar and the parameters
+/// in force on the receipt date.
+async fn derive(
+    db: &Db,
+    division_path: &str,
+    events: &[ClockEvent],
+    today: NaiveDate,
+) -> Result<Clock> {
+    let received_on = events.first().map(ClockEvent::date).unwrap_or(today);
+    let calendar = crate::calendar::load(db).await?;
+    let records = crate::params::all(db).await?;
+    let scopes = fazhi_core::params::scope_chain(division_path);
+    let params = ClockParams::from_records(&records, received_on, &scopes)
+        .map_err(|e| DbError::Invalid(e.to_string()))?;
+    fazhi_core::foi::derive(events, &calendar, &params, today)
+        .map_err(|e| DbError::Invalid(e.to_string()))
+}
+
+/// The clock of request `id` as of `today`.
+pub async fn clock(db: &Db, id: i64, today: NaiveDate) -> Result<Clock> {
+    let request = request(db, id).await?.ok_or(DbError::NotFound)?;
+    derive(db, &request.division_path, &events(db, id).await?, today).await
+}
+
+/// Records one more event after checking the whole timeline with it; returns the new clock.
+pub async fn add_event(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    event: &ClockEvent,
+    today: NaiveDate,
+) -> Result<Clock> {
+    let request = request(db, id).await?.ok_or(DbError::NotFound)?;
+    let mut timeline = events(db, id).await?;
+    timeline.push(event.clone());
+    let clock = derive(db, &request.division_path, &timeline, today).await?;
+    let mut tx = db.begin().await?;
+    // The sequence number is the timeline's length: a concurrent event makes the insert fail
+    // on (request_id, seq) instead of slipping past the check.
+    let seq = i64::try_from(timeline.len()).map_err(|e| DbError::Invalid(e.to_string()))?;
+    insert_event(&mut tx, actor, now, id, seq, event).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        now,
+        Change::<(), _> {
+            action: "foi_request.event",
+            entity_type: "foi_request",
+            entity_id: id.to_string(),
+            summary: format!(
+                "{}：{}（{}），答复期限{}",
+                request.case_number,
+                event.zh(),
+                event.date(),
+                clock.due.date
+            ),
+            before: None,
+            after: Some(event),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(clock)
+}
