@@ -133,6 +133,30 @@ test('the powers catalogue changes with the date and links to the item history',
   assert.deepEqual(p.errors, []);
 });
 
+test('a clerk registers a disclosure request and sees its statutory due date', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', bypassCSP: true });
+  const p = await context.newPage();
+  p.errors = [];
+  p.on('pageerror', (e) => p.errors.push(e.message));
+  await login(p, 'fb.clerk');
+  await p.goto(`${base}/admin/foi/new`);
+  await p.getByLabel('申请渠道').selectOption('in_person');
+  await p.getByLabel('到达日期').fill('2025-09-15');
+  await p.getByLabel('申请人姓名或名称').fill('王五');
+  await p.getByLabel('联系方式').fill('0753-2222222');
+  await p.getByLabel('所需信息的内容描述').fill('2024年城市更新项目资金安排');
+  await p.getByRole('button', { name: '登记' }).click();
+  await p.getByText('答复期限：2025-10-17').waitFor();
+  await p.getByText('逐日推算过程').click();
+  await p.getByText('跳过：法定节假日 国庆节、中秋节').first().waitFor();
+  await p.evaluate(AXE_SOURCE);
+  const result = await p.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
+  await p.screenshot({ path: join(SHOTS, 'foi-request.png'), fullPage: true });
+  assert.deepEqual(p.errors, []);
+  await context.close();
+});
+
 test('the calendar computes a due date across National Day 2024 and shows the month', async () => {
   const p = await page();
   await p.goto(`${base}/calendar`);
@@ -172,6 +196,6 @@ test('pages have no WCAG 2.1 AA violations found by axe-core', async () => {
   await login(p, 'admin');
   for (const path of ['/admin', '/admin/org?division=441402', '/admin/users', '/admin/users/new', '/admin/users/2',
     '/admin/audit', '/admin/audit/verify', '/admin/calendar', '/admin/parameters', '/admin/tokens', '/admin/powers',
-    '/admin/powers/item', '/admin/powers/item?code=DEMO-XK-QS']) await check(path);
+    '/admin/powers/item', '/admin/powers/item?code=DEMO-XK-QS', '/admin/foi', '/admin/foi/new']) await check(path);
   await context.close();
 });

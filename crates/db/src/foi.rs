@@ -265,6 +265,36 @@ async fn derive(
         .map_err(|e| DbError::Invalid(e.to_string()))
 }
 
+/// A request in a queue, with its clock (or why the clock cannot be worked out).
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueRow {
+    pub request: RequestRow,
+    pub clock: std::result::Result<Clock, String>,
+}
+
+/// The requests of agencies within `scopes` (all when `None`) with their clocks as of `today`.
+pub async fn queue(
+    db: &Db,
+    scopes: Option<&[fazhi_core::org::Scope]>,
+    today: NaiveDate,
+) -> Result<Vec<QueueRow>> {
+    let calendar = crate::calendar::load(db).await?;
+    let records = crate::params::all(db).await?;
+    let mut rows = Vec::new();
+    for request in requests(db, scopes).await? {
+        let events = events(db, request.id).await?;
+        let scopes = fazhi_core::params::scope_chain(&request.division_path);
+        let clock = ClockParams::from_records(&records, request.received_on, &scopes)
+            .map_err(|e| e.to_string())
+            .and_then(|params| {
+                fazhi_core::foi::derive(&events, &calendar, &params, today)
+                    .map_err(|e| e.to_string())
+            });
+        rows.push(QueueRow { request, clock });
+    }
+    Ok(rows)
+}
+
 /// The clock of request `id` as of `today`.
 pub async fn clock(db: &Db, id: i64, today: NaiveDate) -> Result<Clock> {
     let request = request(db, id).await?.ok_or(DbError::NotFound)?;

@@ -13,6 +13,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub mod admin;
 pub mod api;
 pub mod error;
+pub mod foi;
 pub mod metrics;
 pub mod portal;
 pub mod power_drafts;
@@ -99,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .merge(powers::router())
         .merge(power_drafts::router())
+        .merge(foi::router())
         .merge(metrics::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(error::localize_rejections))

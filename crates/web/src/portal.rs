@@ -57,6 +57,7 @@ impl Layout {
             if staff.may_somewhere(Action::Draft) || staff.may_somewhere(Action::Review) {
                 entries.push(("/admin/powers", "权责调整"));
             }
+            entries.push(("/admin/foi", "依申请公开"));
             entries.push(("/admin/calendar", "节假日数据"));
             entries.push(("/admin/parameters", "法定参数"));
             entries.push(("/admin/tokens", "API令牌"));

@@ -304,6 +304,8 @@ async fn permission_matrix() {
         ("GET /admin/calendar",                 [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
         ("GET /admin/parameters",               [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
         ("GET /admin/powers",                   [OK,    DENIED, OK,      OK,    DENIED, DENIED, OK]),
+        ("GET /admin/foi",                      [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
+        ("GET /admin/foi/new",                  [OK,    DENIED, OK,      DENIED, DENIED, DENIED, OK]),
         ("GET /admin/powers/item?code=DEMO-XK-QS", [OK, DENIED, OK,      DENIED, DENIED, DENIED, OK]),
         // A new item proposed for 梅江区水务局: its county's clerk, not the city office's.
         ("POST /admin/powers/item mj",          [OK,    DENIED, DENIED,  DENIED, DENIED, DENIED, OK]),
@@ -1194,5 +1196,96 @@ async fn item_descriptions_are_drafted_by_a_holder_and_published_by_a_reviewer()
             "{}",
             stale.body
         );
+    }
+}
+
+#[tokio::test]
+async fn a_clerk_registers_an_application_and_records_its_clock_on_the_staff_pages() {
+    for db in support::demo_backends().await {
+        let mut clerk = logged_in(&db, "fb.clerk").await;
+        let csrf = clerk.csrf("/admin/foi/new").await;
+        let fields = |contact: &'static str| {
+            vec![
+                ("csrf_token", csrf.clone()),
+                ("agency_code", "G441400-002".to_string()),
+                ("channel", "in_person".into()),
+                ("arrived_on", "2025-09-15".into()),
+                ("confirmed_on", String::new()),
+                ("applicant_type", "自然人".into()),
+                ("applicant_name", "李四".into()),
+                ("contact", contact.into()),
+                ("description", "2024年城市更新项目资金安排".into()),
+                ("purpose", String::new()),
+                ("form_requested", "纸质".into()),
+            ]
+        };
+        let no_contact = fields("");
+        let pairs: Vec<(&str, &str)> = no_contact.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = clerk.post("/admin/foi/new", &pairs).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("联系方式"), "{}", refused.body);
+        assert_eq!(count(&db, "foi_requests").await, 0);
+
+        let good = fields("0753-2188888");
+        let pairs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let created = clerk.post("/admin/foi/new", &pairs).await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+        let location = created.location.clone().unwrap();
+        let page = clerk.get(&location).await.body;
+        assert!(page.contains("李四") && page.contains("0753-2188888"));
+        assert!(
+            page.contains("答复期限：<strong>2025-10-17</strong>"),
+            "{page}"
+        );
+
+        let events = format!("{location}/events");
+        let csrf_page = clerk.csrf(&location).await;
+        let extension = [
+            ("csrf_token", csrf_page.as_str()),
+            ("kind", "extended"),
+            ("on", "2025-10-10"),
+            ("working_days", "20"),
+            ("reason", "涉及多个部门"),
+        ];
+        assert_eq!(
+            clerk.post(&events, &extension).await.status,
+            StatusCode::FORBIDDEN,
+            "an extension needs the reviewer's approval"
+        );
+        let mut reviewer = logged_in(&db, "fb.reviewer").await;
+        let csrf_reviewer = reviewer.csrf(&location).await;
+        let mut approved = extension.to_vec();
+        approved[0] = ("csrf_token", csrf_reviewer.as_str());
+        assert_eq!(
+            reviewer.post(&events, &approved).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let late = [
+            ("csrf_token", csrf_page.as_str()),
+            ("kind", "correction_requested"),
+            ("on", "2025-10-20"),
+        ];
+        let refused_event = clerk.post(&events, &late).await;
+        assert_eq!(refused_event.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused_event.body.contains("晚于收到申请后7个工作日的期限"));
+        let page = clerk.get(&location).await.body;
+        assert!(
+            page.contains("答复期限：<strong>2025-11-14</strong>"),
+            "{page}"
+        );
+        assert!(page.contains("含延长20个工作日"));
+
+        let mut other_county = logged_in(&db, "mj.clerk").await;
+        assert_eq!(
+            other_county.get(&location).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let queue = other_county.get("/admin/foi").await.body;
+        assert!(
+            !queue.contains("2025-G441400-002-0001"),
+            "not in 梅江区's queue"
+        );
+        let own_queue = clerk.get("/admin/foi").await.body;
+        assert!(own_queue.contains("2025-G441400-002-0001") && !own_queue.contains("李四"));
     }
 }

@@ -1,0 +1,420 @@
+//! Staff pages of 依申请公开 (issue 5): the queue of requests with their due dates, entry of an
+//! application received by letter, in person or by fax, and a request's timeline where events are
+//! recorded. Every route asks the one permission function about the handling agency; the
+//! applicant's name and contact appear only to staff with a grant on it.
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::portal::{Layout, html};
+use crate::session::{CsrfForm, Staff};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use fazhi_core::foi::{APPLICANT_TYPES, Channel, Clock, ClockEvent, ClockState, Consulted};
+use fazhi_core::org::{Action, Target, scopes_allowing};
+use fazhi_db::foi::{FORMS, NewRequest, QueueRow, RequestRow};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/foi", get(queue_page))
+        .route("/admin/foi/new", get(new_page).post(create))
+        .route("/admin/foi/{id}", get(request_page))
+        .route("/admin/foi/{id}/events", post(add_event))
+}
+
+/// How a request stands today, for the queue.
+/// `left`: working days from today to the due date; `due_soon_wd`: parameter foi.alert.due_soon_wd.
+fn standing(clock: &Clock, today: NaiveDate, due_soon_wd: u32, left: Option<u32>) -> &'static str {
+    match clock.state {
+        ClockState::Answered if clock.on_time == Some(false) => "已答复（逾期）",
+        ClockState::Answered => "已答复",
+        ClockState::Paused => "暂停计时",
+        ClockState::Running if clock.due.date < today => "已逾期",
+        ClockState::Running if clock.due.date == today => "今日到期",
+        ClockState::Running if left.is_some_and(|days| days <= due_soon_wd) => "即将到期",
+        ClockState::Running => "办理中",
+    }
+}
+
+fn channel_zh(stored: &str) -> &'static str {
+    Channel::parse(stored).map_or("", Channel::zh)
+}
+
+struct QueueView {
+    request: RequestRow,
+    channel: &'static str,
+    due: String,
+    standing: String,
+}
+
+#[derive(Template)]
+#[template(path = "foi_queue.html")]
+struct QueuePage {
+    layout: Layout,
+    rows: Vec<QueueView>,
+    may_draft: bool,
+}
+
+/// Scopes in which `staff` may do `action`; `None` when everywhere.
+fn scopes_for(staff: &Staff, action: Action) -> Option<Vec<fazhi_core::org::Scope>> {
+    if staff.may(action, &Target::Global) {
+        None
+    } else {
+        Some(scopes_allowing(&staff.grants, action))
+    }
+}
+
+async fn queue_page(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    let today = fazhi_core::clock::beijing_today();
+    let scopes = scopes_for(&staff, Action::View);
+    let calendar = fazhi_db::calendar::load(&state.db).await?;
+    let records = fazhi_db::params::all(&state.db).await?;
+    let due_soon = fazhi_core::params::resolve(
+        &records,
+        "foi.alert.due_soon_wd",
+        today,
+        &["national".to_string()],
+    )
+    .and_then(|record| record.value.parse().ok())
+    .ok_or_else(|| AppError::Internal("缺少参数 foi.alert.due_soon_wd".into()))?;
+    let rows = fazhi_db::foi::queue(&state.db, scopes.as_deref(), today)
+        .await?
+        .into_iter()
+        .map(|QueueRow { request, clock }| match clock {
+            Ok(clock) => {
+                let left = calendar.working_days_between(today, clock.due.date).ok();
+                QueueView {
+                    channel: channel_zh(&request.channel),
+                    due: clock.due.date.to_string(),
+                    standing: standing(&clock, today, due_soon, left).to_string(),
+                    request,
+                }
+            }
+            Err(problem) => QueueView {
+                channel: channel_zh(&request.channel),
+                due: "—".into(),
+                standing: format!("无法计算：{problem}"),
+                request,
+            },
+        })
+        .collect();
+    html(QueuePage {
+        layout: Layout::new("依申请公开", "/admin/foi", Some(&staff)),
+        rows,
+        may_draft: staff.may_somewhere(Action::Draft),
+    })
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct RequestForm {
+    #[serde(default)]
+    agency_code: String,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    arrived_on: String,
+    #[serde(default)]
+    confirmed_on: String,
+    #[serde(default)]
+    applicant_type: String,
+    #[serde(default)]
+    applicant_name: String,
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    form_requested: String,
+}
+
+fn date_field(text: &str, label: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::Invalid(format!("{label}应为YYYY-MM-DD格式的日期")))
+}
+
+fn optional_date(text: &str, label: &str) -> Result<Option<NaiveDate>, AppError> {
+    match text.trim() {
+        "" => Ok(None),
+        text => date_field(text, label).map(Some),
+    }
+}
+
+impl RequestForm {
+    fn to_request(&self) -> Result<NewRequest, AppError> {
+        Ok(NewRequest {
+            agency_code: self.agency_code.trim().to_string(),
+            channel: Channel::parse(self.channel.trim())
+                .ok_or_else(|| AppError::Invalid("请选择申请渠道".into()))?,
+            arrived_on: date_field(&self.arrived_on, "到达日期")?,
+            confirmed_on: optional_date(&self.confirmed_on, "确认日期")?,
+            applicant_type: self.applicant_type.trim().to_string(),
+            applicant_name: self.applicant_name.clone(),
+            contact: self.contact.clone(),
+            description: self.description.clone(),
+            purpose: self.purpose.clone(),
+            form_requested: self.form_requested.trim().to_string(),
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "foi_new.html")]
+struct NewPage {
+    layout: Layout,
+    form: RequestForm,
+    channels: Vec<(&'static str, &'static str)>,
+    applicant_types: Vec<&'static str>,
+    forms: Vec<&'static str>,
+    error: Option<String>,
+}
+
+fn render_new(
+    staff: &Staff,
+    form: RequestForm,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let mut response = html(NewPage {
+        layout: Layout::new("登记申请", "/admin/foi", Some(staff)),
+        form,
+        channels: Channel::ALL.iter().map(|c| (c.as_str(), c.zh())).collect(),
+        applicant_types: APPLICANT_TYPES.to_vec(),
+        forms: FORMS.to_vec(),
+        error,
+    })?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+async fn new_page(staff: Staff) -> Result<Response, AppError> {
+    if !staff.may_somewhere(Action::Draft) {
+        return Err(AppError::Forbidden);
+    }
+    let form = RequestForm {
+        agency_code: staff.user.agency_code.clone(),
+        ..RequestForm::default()
+    };
+    render_new(&staff, form, None)
+}
+
+async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    CsrfForm(form): CsrfForm<RequestForm>,
+) -> Result<Response, AppError> {
+    let outcome = async {
+        let new = form.to_request()?;
+        let agency = fazhi_db::org::agency_by_code(&state.db, &new.agency_code)
+            .await?
+            .ok_or_else(|| AppError::Invalid(format!("机构“{}”不存在", new.agency_code)))?;
+        staff.require(Action::Draft, &agency.target())?;
+        let created = fazhi_db::foi::create_request(
+            &state.db,
+            &staff.actor(),
+            fazhi_core::clock::now(),
+            &new,
+        )
+        .await?;
+        Ok::<i64, AppError>(created.id)
+    }
+    .await;
+    match outcome {
+        Ok(id) => Ok(Redirect::to(&format!("/admin/foi/{id}")).into_response()),
+        Err(AppError::Invalid(message)) => render_new(&staff, form, Some(message)),
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "foi_request.html")]
+struct RequestPage {
+    layout: Layout,
+    request: RequestRow,
+    channel: &'static str,
+    applicant_name: String,
+    contact: String,
+    events: Vec<(String, String)>,
+    clock: Result<Clock, String>,
+    derivation: String,
+    may_draft: bool,
+    may_extend: bool,
+    error: Option<String>,
+}
+
+/// The request, after checking that `staff` may `action` on its agency.
+async fn allowed(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    action: Action,
+) -> Result<RequestRow, AppError> {
+    let request = fazhi_db::foi::request(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    staff.require(action, &request.target())?;
+    Ok(request)
+}
+
+/// One line describing an event for the timeline.
+fn event_line(event: &ClockEvent) -> String {
+    match event {
+        ClockEvent::ConsultationSent {
+            delivered_on: Some(delivered),
+            ..
+        } => format!("送达：{delivered}"),
+        ClockEvent::Extended {
+            working_days,
+            approved_by,
+            reason,
+            ..
+        } => format!("延长{working_days}个工作日，{approved_by}批准；理由：{reason}"),
+        _ => String::new(),
+    }
+}
+
+async fn render_request(
+    state: &AppState,
+    staff: &Staff,
+    request: RequestRow,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let today = fazhi_core::clock::beijing_today();
+    let events = fazhi_db::foi::events(&state.db, request.id).await?;
+    let clock = fazhi_db::foi::clock(&state.db, request.id, today)
+        .await
+        .map_err(|e| e.to_string());
+    let (applicant_name, contact) = fazhi_db::foi::applicant(&state.db, request.id)
+        .await?
+        .unwrap_or_default();
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let mut response = html(RequestPage {
+        layout: Layout::new(
+            &format!("申请 {}", request.case_number),
+            "/admin/foi",
+            Some(staff),
+        ),
+        channel: channel_zh(&request.channel),
+        applicant_name,
+        contact,
+        events: events
+            .iter()
+            .map(|e| (format!("{} {}", e.date(), e.zh()), event_line(e)))
+            .collect(),
+        derivation: clock.as_ref().map(|c| c.due.explain()).unwrap_or_default(),
+        clock,
+        may_draft: staff.may(Action::Draft, &request.target()),
+        may_extend: staff.may(Action::Review, &request.target()),
+        request,
+        error,
+    })?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+async fn request_page(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let request = allowed(&state, &staff, id, Action::View).await?;
+    render_request(&state, &staff, request, None).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct EventForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    delivered_on: String,
+    #[serde(default)]
+    working_days: String,
+    #[serde(default)]
+    reason: String,
+}
+
+impl EventForm {
+    /// The event the form describes; an extension is approved by `staff` themselves.
+    fn to_event(&self, staff: &Staff) -> Result<ClockEvent, AppError> {
+        let on = date_field(&self.on, "日期")?;
+        Ok(match self.kind.as_str() {
+            "correction_requested" => ClockEvent::CorrectionRequested { on },
+            "correction_received" => ClockEvent::CorrectionReceived { on },
+            "third_party" | "other_agency" => ClockEvent::ConsultationSent {
+                on,
+                consulted: if self.kind == "third_party" {
+                    Consulted::ThirdParty
+                } else {
+                    Consulted::OtherAgency
+                },
+                delivered_on: optional_date(&self.delivered_on, "送达日期")?,
+            },
+            "consultation_answered" => ClockEvent::ConsultationAnswered { on },
+            "fee_notice_sent" => ClockEvent::FeeNoticeSent { on },
+            "fee_paid" => ClockEvent::FeePaid { on },
+            "extended" => ClockEvent::Extended {
+                approved_on: on,
+                working_days: self
+                    .working_days
+                    .trim()
+                    .parse()
+                    .map_err(|_| AppError::Invalid("延长的工作日数应为整数".into()))?,
+                approved_by: staff.user.display_name.clone(),
+                reason: self.reason.trim().to_string(),
+            },
+            "answered" => ClockEvent::Answered { on },
+            _ => return Err(AppError::Invalid("请选择事件类型".into())),
+        })
+    }
+}
+
+async fn add_event(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<EventForm>,
+) -> Result<Response, AppError> {
+    // An extension needs the approval of the head of the disclosure office (Art 33): a reviewer.
+    let action = if form.kind == "extended" {
+        Action::Review
+    } else {
+        Action::Draft
+    };
+    let request = allowed(&state, &staff, id, action).await?;
+    let outcome = async {
+        let event = form.to_event(&staff)?;
+        fazhi_db::foi::add_event(
+            &state.db,
+            &staff.actor(),
+            fazhi_core::clock::now(),
+            id,
+            &event,
+            fazhi_core::clock::beijing_today(),
+        )
+        .await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/foi/{id}")).into_response()),
+        Err(AppError::Invalid(message)) => {
+            render_request(&state, &staff, request, Some(message)).await
+        }
+        Err(other) => Err(other),
+    }
+}
