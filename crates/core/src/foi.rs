@@ -190,6 +190,205 @@ pub const APPLICANT_TYPES: [&str; 6] = [
     "其他",
 ];
 
+/// How a request ended (spec/foi.md §6): the seven answer types of Art 36 and the other outcomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OutcomeCode {
+    #[serde(rename = "A1_ALREADY_PUBLIC")]
+    AlreadyPublic,
+    #[serde(rename = "A2_DISCLOSE")]
+    Disclose,
+    #[serde(rename = "A3_WITHHELD")]
+    Withheld,
+    #[serde(rename = "A4_NOT_EXIST")]
+    NotExist,
+    #[serde(rename = "A5_NOT_OURS")]
+    NotOurs,
+    #[serde(rename = "A6_REPEAT")]
+    Repeat,
+    #[serde(rename = "A7_SPECIAL_ACCESS")]
+    SpecialAccess,
+    #[serde(rename = "PARTIAL")]
+    Partial,
+    #[serde(rename = "NEEDS_CREATION")]
+    NeedsCreation,
+    #[serde(rename = "UNCLEAR_AFTER_CORRECTION")]
+    UnclearAfterCorrection,
+    #[serde(rename = "PETITION")]
+    Petition,
+    #[serde(rename = "CONFIRM_REISSUE")]
+    ConfirmReissue,
+    #[serde(rename = "PUBLICATION")]
+    Publication,
+    #[serde(rename = "NOT_PROCESSED_VEXATIOUS")]
+    NotProcessedVexatious,
+    #[serde(rename = "ABANDONED_NO_CORRECTION")]
+    AbandonedNoCorrection,
+    #[serde(rename = "ABANDONED_FEE_UNPAID")]
+    AbandonedFeeUnpaid,
+    #[serde(rename = "WITHDRAWN")]
+    Withdrawn,
+    #[serde(rename = "OTHER")]
+    Other,
+}
+
+impl OutcomeCode {
+    pub const ALL: [OutcomeCode; 18] = [
+        OutcomeCode::AlreadyPublic,
+        OutcomeCode::Disclose,
+        OutcomeCode::Withheld,
+        OutcomeCode::NotExist,
+        OutcomeCode::NotOurs,
+        OutcomeCode::Repeat,
+        OutcomeCode::SpecialAccess,
+        OutcomeCode::Partial,
+        OutcomeCode::NeedsCreation,
+        OutcomeCode::UnclearAfterCorrection,
+        OutcomeCode::Petition,
+        OutcomeCode::ConfirmReissue,
+        OutcomeCode::Publication,
+        OutcomeCode::NotProcessedVexatious,
+        OutcomeCode::AbandonedNoCorrection,
+        OutcomeCode::AbandonedFeeUnpaid,
+        OutcomeCode::Withdrawn,
+        OutcomeCode::Other,
+    ];
+
+    /// The code of spec §6 (`A1_ALREADY_PUBLIC` …).
+    pub fn code(self) -> &'static str {
+        match self {
+            OutcomeCode::AlreadyPublic => "A1_ALREADY_PUBLIC",
+            OutcomeCode::Disclose => "A2_DISCLOSE",
+            OutcomeCode::Withheld => "A3_WITHHELD",
+            OutcomeCode::NotExist => "A4_NOT_EXIST",
+            OutcomeCode::NotOurs => "A5_NOT_OURS",
+            OutcomeCode::Repeat => "A6_REPEAT",
+            OutcomeCode::SpecialAccess => "A7_SPECIAL_ACCESS",
+            OutcomeCode::Partial => "PARTIAL",
+            OutcomeCode::NeedsCreation => "NEEDS_CREATION",
+            OutcomeCode::UnclearAfterCorrection => "UNCLEAR_AFTER_CORRECTION",
+            OutcomeCode::Petition => "PETITION",
+            OutcomeCode::ConfirmReissue => "CONFIRM_REISSUE",
+            OutcomeCode::Publication => "PUBLICATION",
+            OutcomeCode::NotProcessedVexatious => "NOT_PROCESSED_VEXATIOUS",
+            OutcomeCode::AbandonedNoCorrection => "ABANDONED_NO_CORRECTION",
+            OutcomeCode::AbandonedFeeUnpaid => "ABANDONED_FEE_UNPAID",
+            OutcomeCode::Withdrawn => "WITHDRAWN",
+            OutcomeCode::Other => "OTHER",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<OutcomeCode> {
+        OutcomeCode::ALL.into_iter().find(|o| o.code() == code)
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            OutcomeCode::AlreadyPublic => "已主动公开（告知获取方式）",
+            OutcomeCode::Disclose => "予以公开",
+            OutcomeCode::Withheld => "不予公开",
+            OutcomeCode::NotExist => "经检索没有所申请的信息",
+            OutcomeCode::NotOurs => "不属于本机关公开",
+            OutcomeCode::Repeat => "重复申请，不予重复处理",
+            OutcomeCode::SpecialAccess => "按有关法律法规规定办理（行政查询事项）",
+            OutcomeCode::Partial => "部分公开（区分处理）",
+            OutcomeCode::NeedsCreation => "需另行制作，不予提供",
+            OutcomeCode::UnclearAfterCorrection => "补正后申请内容仍不明确",
+            OutcomeCode::Petition => "信访举报投诉类申请",
+            OutcomeCode::ConfirmReissue => "要求确认或重新出具已获取信息",
+            OutcomeCode::Publication => "要求提供公开出版物",
+            OutcomeCode::NotProcessedVexatious => "无正当理由大量反复申请，不予处理",
+            OutcomeCode::AbandonedNoCorrection => "逾期不补正，视为放弃申请",
+            OutcomeCode::AbandonedFeeUnpaid => "逾期未缴费，视为放弃申请",
+            OutcomeCode::Withdrawn => "申请人撤回申请",
+            OutcomeCode::Other => "其他",
+        }
+    }
+}
+
+/// The ground of a refusal (spec/foi.md §4, Arts 14–16).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ground {
+    StateSecret,
+    ForbiddenByLaw,
+    EndangersSecurity,
+    ThirdPartyRights,
+    InternalAffairs,
+    ProcessInformation,
+    EnforcementFiles,
+}
+
+impl Ground {
+    pub const ALL: [Ground; 7] = [
+        Ground::StateSecret,
+        Ground::ForbiddenByLaw,
+        Ground::EndangersSecurity,
+        Ground::ThirdPartyRights,
+        Ground::InternalAffairs,
+        Ground::ProcessInformation,
+        Ground::EnforcementFiles,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ground::StateSecret => "state_secret",
+            Ground::ForbiddenByLaw => "forbidden_by_law",
+            Ground::EndangersSecurity => "endangers_security",
+            Ground::ThirdPartyRights => "third_party_rights",
+            Ground::InternalAffairs => "internal_affairs",
+            Ground::ProcessInformation => "process_information",
+            Ground::EnforcementFiles => "enforcement_files",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Ground> {
+        Ground::ALL.into_iter().find(|g| g.as_str() == text)
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Ground::StateSecret => "属于国家秘密（第十四条）",
+            Ground::ForbiddenByLaw => "其他法律行政法规禁止公开（第十四条）",
+            Ground::EndangersSecurity => "危及“三安全一稳定”（第十四条）",
+            Ground::ThirdPartyRights => "保护第三方合法权益（第十五条）",
+            Ground::InternalAffairs => "属于三类内部事务信息（第十六条）",
+            Ground::ProcessInformation => "属于四类过程性信息（第十六条）",
+            Ground::EnforcementFiles => "属于行政执法案卷（第十六条）",
+        }
+    }
+}
+
+/// The outcome of a closed request: a refusal names its ground; "not ours" names the agency
+/// responsible (when it can be identified) and "other" its reason, in `note`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub code: OutcomeCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ground: Option<Ground>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+impl Outcome {
+    /// The rules of spec §6 on what an outcome must carry.
+    pub fn check(&self) -> Result<(), ClockError> {
+        let refusal = self.code == OutcomeCode::Withheld;
+        if refusal != self.ground.is_some() {
+            return Err(ClockError::BadOutcome(if refusal {
+                "不予公开须选择理由（第十四条至第十六条）".into()
+            } else {
+                "只有“不予公开”需要选择不予公开的理由".into()
+            }));
+        }
+        if self.code == OutcomeCode::Other && self.note.trim().is_empty() {
+            return Err(ClockError::BadOutcome(
+                "办理结果为“其他”时须写明理由".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Who is consulted while the clock is paused (Art 32, Art 34).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -228,8 +427,8 @@ pub enum ClockEvent {
         approved_by: String,
         reason: String,
     },
-    /// The written answer was issued.
-    Answered { on: NaiveDate },
+    /// The request was closed: the written answer issued, or another outcome (spec §6).
+    Answered { on: NaiveDate, outcome: Outcome },
 }
 
 impl ClockEvent {
@@ -243,7 +442,7 @@ impl ClockEvent {
             | ClockEvent::ConsultationAnswered { on }
             | ClockEvent::FeeNoticeSent { on }
             | ClockEvent::FeePaid { on }
-            | ClockEvent::Answered { on } => *on,
+            | ClockEvent::Answered { on, .. } => *on,
             ClockEvent::Extended { approved_on, .. } => *approved_on,
         }
     }
@@ -266,7 +465,7 @@ impl ClockEvent {
             ClockEvent::FeeNoticeSent { .. } => "发出收费通知",
             ClockEvent::FeePaid { .. } => "收到缴费",
             ClockEvent::Extended { .. } => "延长答复期限",
-            ClockEvent::Answered { .. } => "作出答复",
+            ClockEvent::Answered { .. } => "办结",
         }
     }
 }
@@ -318,6 +517,8 @@ pub enum ClockError {
         sent: NaiveDate,
         delivered: NaiveDate,
     },
+    #[error("{0}")]
+    BadOutcome(String),
     #[error("“{event}”（{date}）在已作出答复之后")]
     AfterAnswer {
         event: &'static str,
@@ -533,7 +734,8 @@ pub fn derive(
                 }
                 extension_wd = total;
             }
-            ClockEvent::Answered { on } => {
+            ClockEvent::Answered { on, outcome } => {
+                outcome.check()?;
                 if let Some(pause) = open.take() {
                     pauses.push(pause.until(*on));
                 }

@@ -13,7 +13,10 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
-use fazhi_core::foi::{APPLICANT_TYPES, Channel, Clock, ClockEvent, ClockState, Consulted};
+use fazhi_core::foi::{
+    APPLICANT_TYPES, Channel, Clock, ClockEvent, ClockState, Consulted, Ground, Outcome,
+    OutcomeCode,
+};
 use fazhi_core::org::{Action, Target, scopes_allowing};
 use fazhi_db::foi::{FORMS, NewRequest, QueueRow, RequestRow};
 use serde::Deserialize;
@@ -248,6 +251,8 @@ struct RequestPage {
     derivation: String,
     may_draft: bool,
     may_extend: bool,
+    outcomes: Vec<(&'static str, &'static str)>,
+    grounds: Vec<(&'static str, &'static str)>,
     error: Option<String>,
 }
 
@@ -278,6 +283,16 @@ fn event_line(event: &ClockEvent) -> String {
             reason,
             ..
         } => format!("延长{working_days}个工作日，{approved_by}批准；理由：{reason}"),
+        ClockEvent::Answered { outcome, .. } => {
+            let mut line = outcome.code.zh().to_string();
+            if let Some(ground) = outcome.ground {
+                line.push_str(&format!("：{}", ground.zh()));
+            }
+            if !outcome.note.is_empty() {
+                line.push_str(&format!("（{}）", outcome.note));
+            }
+            line
+        }
         _ => String::new(),
     }
 }
@@ -318,6 +333,11 @@ async fn render_request(
         clock,
         may_draft: staff.may(Action::Draft, &request.target()),
         may_extend: staff.may(Action::Review, &request.target()),
+        outcomes: OutcomeCode::ALL
+            .iter()
+            .map(|o| (o.code(), o.zh()))
+            .collect(),
+        grounds: Ground::ALL.iter().map(|g| (g.as_str(), g.zh())).collect(),
         request,
         error,
     })?;
@@ -346,6 +366,12 @@ pub struct EventForm {
     working_days: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    ground: String,
+    #[serde(default)]
+    note: String,
 }
 
 impl EventForm {
@@ -377,7 +403,21 @@ impl EventForm {
                 approved_by: staff.user.display_name.clone(),
                 reason: self.reason.trim().to_string(),
             },
-            "answered" => ClockEvent::Answered { on },
+            "answered" => ClockEvent::Answered {
+                on,
+                outcome: Outcome {
+                    code: OutcomeCode::parse(self.outcome.trim())
+                        .ok_or_else(|| AppError::Invalid("办结须选择办理结果".into()))?,
+                    ground: match self.ground.trim() {
+                        "" => None,
+                        text => Some(
+                            Ground::parse(text)
+                                .ok_or_else(|| AppError::Invalid("不予公开的理由无效".into()))?,
+                        ),
+                    },
+                    note: self.note.trim().chars().take(500).collect(),
+                },
+            },
             _ => return Err(AppError::Invalid("请选择事件类型".into())),
         })
     }

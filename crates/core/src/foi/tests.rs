@@ -30,6 +30,21 @@ fn third_party(on: &str) -> ClockEvent {
     }
 }
 
+fn disclosed() -> Outcome {
+    Outcome {
+        code: OutcomeCode::Disclose,
+        ground: None,
+        note: String::new(),
+    }
+}
+
+fn answered(on: &str) -> ClockEvent {
+    ClockEvent::Answered {
+        on: date(on),
+        outcome: disclosed(),
+    }
+}
+
 fn extended(on: &str, working_days: u32) -> ClockEvent {
     ClockEvent::Extended {
         approved_on: date(on),
@@ -269,9 +284,7 @@ fn a_lapsed_consultation_stops_pausing_whatever_comes_next() {
     let late = [
         received("2025-03-03"),
         third_party("2025-03-10"),
-        ClockEvent::Answered {
-            on: date("2025-05-15"),
-        },
+        answered("2025-05-15"),
     ];
     let answered = clock(&late, "2025-05-15").unwrap();
     assert_eq!(answered.due.date, date("2025-04-22"));
@@ -406,9 +419,7 @@ fn timelines_that_cannot_happen_are_refused() {
         clock(
             &[
                 received("2025-03-03"),
-                ClockEvent::Answered {
-                    on: date("2025-03-05")
-                },
+                answered("2025-03-05"),
                 extended("2025-03-06", 5)
             ],
             "2025-03-10"
@@ -418,17 +429,60 @@ fn timelines_that_cannot_happen_are_refused() {
 }
 
 #[test]
-fn an_answer_is_on_time_up_to_and_including_the_due_date() {
-    let answered = |on: &str| {
+fn an_outcome_carries_what_its_answer_type_needs() {
+    let close = |outcome: Outcome| {
         clock(
             &[
                 received("2025-09-15"),
-                ClockEvent::Answered { on: date(on) },
+                ClockEvent::Answered {
+                    on: date("2025-09-30"),
+                    outcome,
+                },
             ],
-            "2026-01-01",
+            "2025-10-01",
         )
-        .unwrap()
     };
+    let withheld = |ground| Outcome {
+        code: OutcomeCode::Withheld,
+        ground,
+        note: String::new(),
+    };
+    assert!(matches!(
+        close(withheld(None)),
+        Err(ClockError::BadOutcome(_))
+    ));
+    assert!(close(withheld(Some(Ground::ProcessInformation))).is_ok());
+    assert!(matches!(
+        close(Outcome {
+            ground: Some(Ground::StateSecret),
+            ..disclosed()
+        }),
+        Err(ClockError::BadOutcome(_))
+    ));
+    let other = |note: &str| Outcome {
+        code: OutcomeCode::Other,
+        ground: None,
+        note: note.into(),
+    };
+    assert!(matches!(close(other(" ")), Err(ClockError::BadOutcome(_))));
+    assert!(close(other("申请人死亡，无人承继")).is_ok());
+    for code in OutcomeCode::ALL {
+        assert_eq!(OutcomeCode::parse(code.code()), Some(code));
+        let json = serde_json::to_string(&code).unwrap();
+        assert_eq!(
+            json,
+            format!("\"{}\"", code.code()),
+            "stored as the spec's code"
+        );
+    }
+    for ground in Ground::ALL {
+        assert_eq!(Ground::parse(ground.as_str()), Some(ground));
+    }
+}
+
+#[test]
+fn an_answer_is_on_time_up_to_and_including_the_due_date() {
+    let answered = |on: &str| clock(&[received("2025-09-15"), answered(on)], "2026-01-01").unwrap();
     assert_eq!(answered("2025-10-17").on_time, Some(true));
     assert_eq!(answered("2025-10-17").state, ClockState::Answered);
     assert_eq!(answered("2025-10-20").on_time, Some(false));

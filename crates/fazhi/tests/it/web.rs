@@ -1274,6 +1274,37 @@ async fn a_clerk_registers_an_application_and_records_its_clock_on_the_staff_pag
             "{page}"
         );
         assert!(page.contains("含延长20个工作日"));
+        let close = |outcome: &'static str, ground: &'static str| {
+            [
+                ("csrf_token", csrf_page.clone()),
+                ("kind", "answered".to_string()),
+                ("on", "2025-11-10".into()),
+                ("outcome", outcome.into()),
+                ("ground", ground.into()),
+            ]
+        };
+        for (outcome, ground, expected) in [
+            ("", "", "办结须选择办理结果"),
+            ("A3_WITHHELD", "", "不予公开须选择理由"),
+        ] {
+            let fields = close(outcome, ground);
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let refused = clerk.post(&events, &pairs).await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(refused.body.contains(expected), "{}", refused.body);
+        }
+        let fields = close("A3_WITHHELD", "process_information");
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            clerk.post(&events, &pairs).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let page = clerk.get(&location).await.body;
+        assert!(
+            page.contains("2025-11-10 办结：不予公开：属于四类过程性信息（第十六条）"),
+            "{page}"
+        );
+        assert!(page.contains("已于2025-11-10答复"));
 
         let mut other_county = logged_in(&db, "mj.clerk").await;
         assert_eq!(
