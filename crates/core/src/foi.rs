@@ -809,5 +809,7 @@ fn close(
     }
 }
 
+pub mod report;
+
 #[cfg(test)]
 mod tests;

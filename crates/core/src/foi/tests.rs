@@ -519,3 +519,180 @@ proptest! {
         prop_assert_eq!(calendar().working_days_between(base, longer).unwrap(), extension);
     }
 }
+
+mod report {
+    use super::date;
+    use crate::foi::report::*;
+    use crate::foi::{Ground, Outcome, OutcomeCode};
+    use proptest::prelude::*;
+
+    fn case(id: i64, applicant: &str, received: &str, closed: Option<(&str, &str)>) -> CaseFacts {
+        CaseFacts {
+            id,
+            applicant_type: applicant.into(),
+            received_on: date(received),
+            closed: closed.map(|(on, row)| (date(on), row.to_string())),
+        }
+    }
+
+    /// spec/foi.md §15's synthetic year 2025: two carried over from 2024, twelve received,
+    /// twelve closed (5 disclosed, 2 partly, 1 withheld for a third party, 3 not held, 1 not
+    /// corrected), two carried forward. Applicants spread over the columns by hand.
+    fn year_2025() -> Vec<CaseFacts> {
+        vec![
+            case(1, "自然人", "2024-12-20", Some(("2025-01-10", "R3_1"))),
+            case(2, "商业企业", "2024-12-28", Some(("2025-01-20", "R3_4_1"))),
+            case(3, "自然人", "2025-01-05", Some(("2025-01-25", "R3_1"))),
+            case(4, "自然人", "2025-02-10", Some(("2025-03-01", "R3_1"))),
+            case(5, "自然人", "2025-03-03", Some(("2025-04-11", "R3_2"))),
+            case(
+                6,
+                "法律服务机构",
+                "2025-04-01",
+                Some(("2025-04-20", "R3_1")),
+            ),
+            case(7, "自然人", "2025-05-06", Some(("2025-05-30", "R3_3_4"))),
+            case(8, "商业企业", "2025-06-02", Some(("2025-06-20", "R3_2"))),
+            case(9, "自然人", "2025-07-01", Some(("2025-07-15", "R3_4_1"))),
+            case(10, "科研机构", "2025-08-01", Some(("2025-08-20", "R3_4_1"))),
+            case(11, "其他", "2025-09-01", Some(("2025-09-20", "R3_1"))),
+            case(12, "自然人", "2025-10-09", Some(("2025-10-30", "R3_6_1"))),
+            case(13, "社会公益组织", "2025-12-15", None),
+            case(14, "自然人", "2025-12-29", Some(("2026-01-10", "R3_1"))),
+            case(15, "自然人", "2023-05-01", Some(("2023-05-20", "R3_1"))),
+        ]
+    }
+
+    const EXPECTED_2021: &str = "项目,自然人,商业企业,科研机构,社会公益组织,法律服务机构,其他,总计
+一、本年新收政府信息公开申请数量,7,1,1,1,1,1,12
+二、上年结转政府信息公开申请数量,1,1,0,0,0,0,2
+三、本年度办理结果/（一）予以公开,3,0,0,0,1,1,5
+三、本年度办理结果/（二）部分公开（区分处理的，只计这一情形，不计其他情形）,1,1,0,0,0,0,2
+三、本年度办理结果/（三）不予公开/1.属于国家秘密,0,0,0,0,0,0,0
+三、本年度办理结果/（三）不予公开/2.其他法律行政法规禁止公开,0,0,0,0,0,0,0
+三、本年度办理结果/（三）不予公开/3.危及“三安全一稳定”,0,0,0,0,0,0,0
+三、本年度办理结果/（三）不予公开/4.保护第三方合法权益,1,0,0,0,0,0,1
+三、本年度办理结果/（三）不予公开/5.属于三类内部事务信息,0,0,0,0,0,0,0
+三、本年度办理结果/（三）不予公开/6.属于四类过程性信息,0,0,0,0,0,0,0
+三、本年度办理结果/（三）不予公开/7.属于行政执法案卷,0,0,0,0,0,0,0
+三、本年度办理结果/（三）不予公开/8.属于行政查询事项,0,0,0,0,0,0,0
+三、本年度办理结果/（四）无法提供/1.本机关不掌握相关政府信息,1,1,1,0,0,0,3
+三、本年度办理结果/（四）无法提供/2.没有现成信息需要另行制作,0,0,0,0,0,0,0
+三、本年度办理结果/（四）无法提供/3.补正后申请内容仍不明确,0,0,0,0,0,0,0
+三、本年度办理结果/（五）不予处理/1.信访举报投诉类申请,0,0,0,0,0,0,0
+三、本年度办理结果/（五）不予处理/2.重复申请,0,0,0,0,0,0,0
+三、本年度办理结果/（五）不予处理/3.要求提供公开出版物,0,0,0,0,0,0,0
+三、本年度办理结果/（五）不予处理/4.无正当理由大量反复申请,0,0,0,0,0,0,0
+三、本年度办理结果/（五）不予处理/5.要求行政机关确认或重新出具已获取信息,0,0,0,0,0,0,0
+三、本年度办理结果/（六）其他处理/1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请,1,0,0,0,0,0,1
+三、本年度办理结果/（六）其他处理/2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请,0,0,0,0,0,0,0
+三、本年度办理结果/（六）其他处理/3.其他,0,0,0,0,0,0,0
+三、本年度办理结果/（七）总计,7,2,1,0,1,1,12
+四、结转下年度继续办理,1,0,0,1,0,0,2
+";
+
+    #[test]
+    fn the_synthetic_year_gives_the_expected_table_cell_by_cell_in_both_formats() {
+        let table = section_three(&year_2025(), 2025, Format::F2021).unwrap();
+        assert_eq!(table.rows.len(), 25);
+        assert_eq!(table.csv(), EXPECTED_2021);
+        assert!(table.violations().is_empty(), "{:?}", table.violations());
+        let disclosed = table.rows.iter().find(|r| r.code == "R3_1").unwrap();
+        assert_eq!(
+            disclosed.cases[6],
+            [1, 3, 4, 6, 11],
+            "each cell keeps its cases"
+        );
+
+        let expected_2019: String = EXPECTED_2021
+            .lines()
+            .filter(|line| !line.contains("（六）其他处理/"))
+            .flat_map(|line| {
+                let mut lines = Vec::new();
+                if line.starts_with("三、本年度办理结果/（七）总计") {
+                    lines.push("三、本年度办理结果/（六）其他处理,1,0,0,0,0,0,1".to_string());
+                }
+                lines.push(line.to_string());
+                lines
+            })
+            .map(|line| line + "\n")
+            .collect();
+        let table_2019 = section_three(&year_2025(), 2025, Format::F2019).unwrap();
+        assert_eq!(table_2019.rows.len(), 23);
+        assert_eq!(table_2019.csv(), expected_2019);
+        assert!(table_2019.violations().is_empty());
+        assert_eq!(Format::for_year(2020, 2021), Format::F2019);
+        assert_eq!(Format::for_year(2021, 2021), Format::F2021);
+    }
+
+    #[test]
+    fn a_broken_table_names_the_failed_equation() {
+        let mut table = section_three(&year_2025(), 2025, Format::F2021).unwrap();
+        table.rows[0].values[6] += 1;
+        let problems = table.violations();
+        assert!(
+            problems.iter().any(|p| p.starts_with("E1 第7列")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.starts_with("E3 一、本年新收")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn every_outcome_has_a_row_and_bad_cases_are_refused() {
+        let table = parse_outcome_rows(BUILTIN_OUTCOME_ROWS).unwrap();
+        for code in OutcomeCode::ALL {
+            let grounds: Vec<Option<Ground>> = if code == OutcomeCode::Withheld {
+                Ground::ALL.into_iter().map(Some).collect()
+            } else {
+                vec![None]
+            };
+            for ground in grounds {
+                let outcome = Outcome {
+                    code,
+                    ground,
+                    note: "说明".into(),
+                };
+                assert!(row_of(&outcome, &table).is_ok(), "{code:?} {ground:?}");
+            }
+        }
+        assert!(parse_outcome_rows("outcome,ground,row\nA2_DISCLOSE,,R1\n").is_err());
+        let closed_early = [case(
+            1,
+            "自然人",
+            "2025-03-03",
+            Some(("2025-03-01", "R3_1")),
+        )];
+        assert!(section_three(&closed_early, 2025, Format::F2021).is_err());
+        let unknown_type = [case(1, "个体户", "2025-03-03", None)];
+        assert!(section_three(&unknown_type, 2025, Format::F2021).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn any_set_of_cases_satisfies_the_equations(
+            raw in proptest::collection::vec((0usize..6, 0i64..1500, proptest::option::of((0i64..400, 2usize..22))), 0..60),
+            year in 2020i32..2025,
+            format_2021 in any::<bool>(),
+        ) {
+            let types = crate::foi::APPLICANT_TYPES;
+            let rows = ["R3_1", "R3_2", "R3_3_1", "R3_3_2", "R3_3_3", "R3_3_4", "R3_3_5", "R3_3_6",
+                "R3_3_7", "R3_3_8", "R3_4_1", "R3_4_2", "R3_4_3", "R3_5_1", "R3_5_2", "R3_5_3",
+                "R3_5_4", "R3_5_5", "R3_6_1", "R3_6_2", "R3_6_3"];
+            let cases: Vec<CaseFacts> = raw.iter().enumerate().map(|(id, (column, received, closed))| {
+                let received_on = date("2019-06-01") + chrono::Duration::days(*received);
+                CaseFacts {
+                    id: id as i64,
+                    applicant_type: types[*column].to_string(),
+                    received_on,
+                    closed: closed.map(|(after, row)| (received_on + chrono::Duration::days(after), rows[row % rows.len()].to_string())),
+                }
+            }).collect();
+            let format = if format_2021 { Format::F2021 } else { Format::F2019 };
+            let table = section_three(&cases, year, format).unwrap();
+            prop_assert!(table.violations().is_empty(), "{:?}", table.violations());
+        }
+    }
+}
