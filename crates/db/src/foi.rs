@@ -342,3 +342,43 @@ pub async fn add_event(
     tx.commit().await?;
     Ok(clock)
 }
+
+/// The facts section 三 counts for every request of agency `agency_code` received up to the end
+/// of `year`: applicant type, first receipt date, and closing date with its report row (by the
+/// outcome → row table).
+pub async fn case_facts(
+    db: &Db,
+    agency_code: &str,
+    year: i32,
+) -> Result<Vec<fazhi_core::foi::report::CaseFacts>> {
+    use fazhi_core::foi::report::{BUILTIN_OUTCOME_ROWS, CaseFacts, parse_outcome_rows, row_of};
+    let table = parse_outcome_rows(BUILTIN_OUTCOME_ROWS).map_err(DbError::Invalid)?;
+    let end = NaiveDate::from_ymd_opt(year, 12, 31)
+        .ok_or_else(|| DbError::Invalid(format!("年份{year}无效")))?;
+    let rows: Vec<(i64, String, NaiveDate)> = on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT r.id, r.applicant_type, r.received_on FROM foi_requests r JOIN agencies a ON a.id = r.agency_id \
+             WHERE a.code = $1 AND r.received_on <= $2 ORDER BY r.id",
+        )
+        .bind(agency_code)
+        .bind(end)
+        .fetch_all(pool)
+        .await
+    })?;
+    let mut facts = Vec::with_capacity(rows.len());
+    for (id, applicant_type, received_on) in rows {
+        let closed = match events(db, id).await?.last() {
+            Some(ClockEvent::Answered { on, outcome }) => {
+                Some((*on, row_of(outcome, &table).map_err(DbError::Invalid)?))
+            }
+            _ => None,
+        };
+        facts.push(CaseFacts {
+            id,
+            applicant_type,
+            received_on,
+            closed,
+        });
+    }
+    Ok(facts)
+}

@@ -56,6 +56,30 @@ pub enum Command {
     Audit(AuditCommand),
     #[command(subcommand)]
     Powers(PowersCommand),
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// 政府信息公开工作年度报告 of an agency. Only section 三 is built so far.
+    FoiAnnual {
+        #[arg(long)]
+        year: i32,
+        /// Code of the agency whose requests are counted.
+        #[arg(long)]
+        agency: String,
+        /// csv (one table, see --table) or json.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// The section whose table to print as CSV: 3.
+        #[arg(long, default_value_t = 3)]
+        table: u8,
+        /// Force the report format: 2019 or 2021 (default: by the year, parameter
+        /// foi.report.format_2021_from_year).
+        #[arg(long)]
+        template: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -241,6 +265,9 @@ pub async fn run(cli: Cli, config: Config) -> Result<()> {
         }
         Command::Powers(command) => {
             powers(&open_database(&config.database_url).await?, command).await
+        }
+        Command::Report(command) => {
+            report(&open_database(&config.database_url).await?, command).await
         }
         Command::Audit(AuditCommand::Verify) => {
             audit_verify(&open_database(&config.database_url).await?).await
@@ -704,4 +731,57 @@ async fn audit_verify(db: &Db) -> Result<()> {
             bail!("审计链已破坏：{}", at.describe())
         }
     }
+}
+
+async fn report(db: &Db, command: ReportCommand) -> Result<()> {
+    use fazhi_core::foi::report::{Format, section_three};
+    let ReportCommand::FoiAnnual {
+        year,
+        agency,
+        format,
+        table,
+        template,
+    } = command;
+    if fazhi_db::org::agency_by_code(db, &agency).await?.is_none() {
+        bail!("机构“{agency}”不存在");
+    }
+    let report_format = match template.as_deref() {
+        Some(text) => Format::parse(text).ok_or_else(|| anyhow!("--template 应为 2019 或 2021"))?,
+        None => {
+            let records = fazhi_db::params::all(db).await?;
+            let on = chrono::NaiveDate::from_ymd_opt(year, 12, 31)
+                .ok_or_else(|| anyhow!("年份{year}无效"))?;
+            let first_2021_year = fazhi_core::params::resolve(
+                &records,
+                "foi.report.format_2021_from_year",
+                on,
+                &["national".to_string()],
+            )
+            .and_then(|record| record.value.parse().ok())
+            .ok_or_else(|| anyhow!("缺少参数 foi.report.format_2021_from_year"))?;
+            Format::for_year(year, first_2021_year)
+        }
+    };
+    let facts = fazhi_db::foi::case_facts(db, &agency, year).await?;
+    let section = section_three(&facts, year, report_format).map_err(anyhow::Error::msg)?;
+    let violations = section.violations();
+    if !violations.is_empty() {
+        bail!("第三部分的勾稽关系不成立：{}", violations.join("；"));
+    }
+    match (format.as_str(), table) {
+        ("csv", 3) => print!("{}", section.csv()),
+        ("csv", other) => bail!("第{other}部分的表格尚未建成；目前只能输出第三部分（--table 3）"),
+        ("json", _) => println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "year": year,
+                "agency": agency,
+                "format": section.format,
+                "section_three": section,
+                "not_built": ["一", "二", "四", "五", "六"],
+            }))?
+        ),
+        (other, _) => bail!("--format 应为 csv 或 json，而不是“{other}”"),
+    }
+    Ok(())
 }

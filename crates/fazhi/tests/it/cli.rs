@@ -524,3 +524,132 @@ fn powers_export_writes_catalogues_and_changes_as_csv_json_and_xlsx() {
     );
     assert!(stderr(&bad).contains("格式“pdf”无效"));
 }
+
+#[tokio::test]
+async fn report_foi_annual_prints_section_three_as_csv_rows_in_spec_order() {
+    use fazhi_core::foi::{Channel, ClockEvent, Ground, Outcome, OutcomeCode};
+    let path = demo_database("foi-report");
+    let url = format!("sqlite://{}", path.display());
+    let db = fazhi_db::Db::connect(&url).await.unwrap();
+    let actor = fazhi_db::Actor::cli("test");
+    let date = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+    let register = |applicant_type: &str, arrived: &str| fazhi_db::foi::NewRequest {
+        agency_code: "G441400-002".into(),
+        channel: Channel::InPerson,
+        arrived_on: date(arrived),
+        confirmed_on: None,
+        applicant_type: applicant_type.into(),
+        applicant_name: "测试申请人".into(),
+        contact: "0753-2100000".into(),
+        description: "测试".into(),
+        purpose: String::new(),
+        form_requested: "纸质".into(),
+    };
+    let close = |on: &str, code: OutcomeCode, ground: Option<Ground>| ClockEvent::Answered {
+        on: date(on),
+        outcome: Outcome {
+            code,
+            ground,
+            note: String::new(),
+        },
+    };
+    let cases = [
+        (
+            register("自然人", "2024-12-20"),
+            Some(close("2025-01-10", OutcomeCode::Disclose, None)),
+        ),
+        (
+            register("商业企业", "2025-03-03"),
+            Some(close(
+                "2025-03-20",
+                OutcomeCode::Withheld,
+                Some(Ground::ThirdPartyRights),
+            )),
+        ),
+        (register("自然人", "2025-12-22"), None),
+    ];
+    for (new, closing) in cases {
+        let request = fazhi_db::foi::create_request(&db, &actor, fazhi_core::clock::now(), &new)
+            .await
+            .unwrap();
+        if let Some(event) = closing {
+            fazhi_db::foi::add_event(
+                &db,
+                &actor,
+                fazhi_core::clock::now(),
+                request.id,
+                &event,
+                date("2026-01-05"),
+            )
+            .await
+            .unwrap();
+        }
+    }
+    let args = [
+        "report",
+        "foi-annual",
+        "--year",
+        "2025",
+        "--agency",
+        "G441400-002",
+        "--format",
+        "csv",
+        "--table",
+        "3",
+    ];
+    let output = fazhi(&url, &args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "项目,自然人,商业企业,科研机构,社会公益组织,法律服务机构,其他,总计"
+    );
+    assert_eq!(lines.len(), 26, "the header and 25 rows of the 2021 format");
+    assert_eq!(lines[1], "一、本年新收政府信息公开申请数量,1,1,0,0,0,0,2");
+    assert_eq!(lines[2], "二、上年结转政府信息公开申请数量,1,0,0,0,0,0,1");
+    assert_eq!(lines[3], "三、本年度办理结果/（一）予以公开,1,0,0,0,0,0,1");
+    assert_eq!(
+        lines[8],
+        "三、本年度办理结果/（三）不予公开/4.保护第三方合法权益,0,1,0,0,0,0,1"
+    );
+    assert_eq!(lines[24], "三、本年度办理结果/（七）总计,1,1,0,0,0,0,2");
+    assert_eq!(lines[25], "四、结转下年度继续办理,1,0,0,0,0,0,1");
+
+    let forced = fazhi(&url, &[&args[..], &["--template", "2019"]].concat());
+    assert_eq!(
+        stdout(&forced).lines().count(),
+        24,
+        "the 2019 format has 23 rows"
+    );
+    let json = fazhi(
+        &url,
+        &[
+            "report",
+            "foi-annual",
+            "--year",
+            "2025",
+            "--agency",
+            "G441400-002",
+            "--format",
+            "json",
+        ],
+    );
+    let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(value["section_three"]["rows"][0]["values"][6], 2);
+    let other_table = fazhi(
+        &url,
+        &[
+            "report",
+            "foi-annual",
+            "--year",
+            "2025",
+            "--agency",
+            "G441400-002",
+            "--table",
+            "2",
+        ],
+    );
+    assert!(!other_table.status.success());
+    assert!(stderr(&other_table).contains("尚未建成"));
+}
