@@ -231,6 +231,33 @@ async fn insert_event(
     Ok(())
 }
 
+/// The events of several requests in one query, by request.
+async fn events_of(
+    db: &Db,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<ClockEvent>>> {
+    let mut timelines: std::collections::HashMap<i64, Vec<ClockEvent>> =
+        std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(timelines);
+    }
+    let rows: Vec<(i64, String)> = on_pool!(db, pool => {
+        let mut query = sqlx::QueryBuilder::new("SELECT request_id, event FROM foi_events WHERE request_id IN (");
+        let mut list = query.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        query.push(") ORDER BY request_id, seq");
+        query.build_query_as().fetch_all(pool).await
+    })?;
+    for (id, json) in rows {
+        let event = serde_json::from_str(&json)
+            .map_err(|e| DbError::Invalid(format!("事件记录无法读取：{e}")))?;
+        timelines.entry(id).or_default().push(event);
+    }
+    Ok(timelines)
+}
+
 /// The events of a request, in the order they were recorded.
 pub async fn events(db: &Db, request_id: i64) -> Result<Vec<ClockEvent>> {
     let rows: Vec<String> = on_pool!(db, pool => {
@@ -280,9 +307,11 @@ pub async fn queue(
 ) -> Result<Vec<QueueRow>> {
     let calendar = crate::calendar::load(db).await?;
     let records = crate::params::all(db).await?;
+    let listed = requests(db, scopes).await?;
+    let mut timelines = events_of(db, &listed.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
     let mut rows = Vec::new();
-    for request in requests(db, scopes).await? {
-        let events = events(db, request.id).await?;
+    for request in listed {
+        let events = timelines.remove(&request.id).unwrap_or_default();
         let scopes = fazhi_core::params::scope_chain(&request.division_path);
         let clock = ClockParams::from_records(&records, request.received_on, &scopes)
             .map_err(|e| e.to_string())
