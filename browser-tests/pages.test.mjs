@@ -196,6 +196,6 @@ test('pages have no WCAG 2.1 AA violations found by axe-core', async () => {
   await login(p, 'admin');
   for (const path of ['/admin', '/admin/org?division=441402', '/admin/users', '/admin/users/new', '/admin/users/2',
     '/admin/audit', '/admin/audit/verify', '/admin/calendar', '/admin/parameters', '/admin/tokens', '/admin/powers',
-    '/admin/powers/item', '/admin/powers/item?code=DEMO-XK-QS', '/admin/foi', '/admin/foi/new']) await check(path);
+    '/admin/powers/item', '/admin/powers/item?code=DEMO-XK-QS', '/admin/foi', '/admin/foi/new', '/admin/foi/8']) await check(path);
   await context.close();
 });

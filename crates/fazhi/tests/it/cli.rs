@@ -653,3 +653,52 @@ async fn report_foi_annual_prints_section_three_as_csv_rows_in_spec_order() {
     assert!(!other_table.status.success());
     assert!(stderr(&other_table).contains("尚未建成"));
 }
+
+#[test]
+fn the_demo_has_the_city_offices_2020_requests_and_their_report() {
+    let path = demo_database("foi-demo");
+    let url = format!("sqlite://{}", path.display());
+    let output = fazhi(
+        &url,
+        &[
+            "report",
+            "foi-annual",
+            "--year",
+            "2020",
+            "--agency",
+            "G441400-002",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let total = |label: &str| -> String {
+        let line = text.lines().find(|l| l.starts_with(label)).unwrap();
+        line.rsplit(',').next().unwrap().to_string()
+    };
+    assert_eq!(total("一、本年新收政府信息公开申请数量"), "16");
+    assert_eq!(total("二、上年结转政府信息公开申请数量"), "1");
+    assert_eq!(total("三、本年度办理结果/（七）总计"), "15");
+    assert_eq!(total("四、结转下年度继续办理"), "2");
+    assert_eq!(text.lines().count(), 24, "2020 uses the 2019 format");
+    assert_eq!(total("三、本年度办理结果/（六）其他处理"), "1");
+    let next = fazhi(
+        &url,
+        &[
+            "report",
+            "foi-annual",
+            "--year",
+            "2021",
+            "--agency",
+            "G441400-002",
+        ],
+    );
+    let next_text = stdout(&next);
+    let carried = next_text
+        .lines()
+        .find(|l| l.starts_with("二、上年结转"))
+        .unwrap();
+    assert!(
+        carried.ends_with(",2"),
+        "2021 carries over what 2020 carried forward: {carried}"
+    );
+}
