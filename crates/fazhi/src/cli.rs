@@ -288,15 +288,15 @@ async fn demo(config: &Config, db_or_url: &str, port: u16, no_serve: bool) -> Re
     let created = crate::demo::load(&db).await?;
     let started = std::time::Instant::now();
     let catalogue_items = crate::demo_catalogue::load(&db, &Actor::cli("demo")).await?;
-    let foi_cases = crate::demo_foi::load(&db, &Actor::cli("demo")).await?;
-    if foi_cases > 0 {
-        eprintln!("已载入演示政府信息公开申请：{foi_cases}件");
-    }
     if catalogue_items > 0 {
         eprintln!(
             "已载入演示权责清单：{catalogue_items}个事项（{:.1}秒）",
             started.elapsed().as_secs_f64()
         );
+    }
+    let foi_cases = crate::demo_foi::load(&db, &Actor::cli("demo")).await?;
+    if foi_cases > 0 {
+        eprintln!("已载入演示政府信息公开申请：{foi_cases}件");
     }
     eprintln!("演示数据已就绪：{db_or_url}（本次新建用户 {created} 个）");
     if no_serve {
