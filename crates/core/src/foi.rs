@@ -556,6 +556,8 @@ pub struct Clock {
     pub answered_on: Option<NaiveDate>,
     /// Whether the answer came on or before the due date.
     pub on_time: Option<bool>,
+    /// The "due soon" threshold in force for this request (`foi.alert.due_soon_wd`).
+    pub due_soon_wd: u32,
 }
 
 /// A pause being built: the event that opened it and its start.
@@ -762,6 +764,7 @@ pub fn derive(
         correction_notice_due,
         extension_wd,
         on_time: answered_on.map(|on| on <= due.date),
+        due_soon_wd: params.due_soon_wd,
         due,
         state,
         waiting_since,

@@ -30,15 +30,15 @@ pub fn router() -> Router<AppState> {
 }
 
 /// How a request stands today, for the queue.
-/// `left`: working days from today to the due date; `due_soon_wd`: parameter foi.alert.due_soon_wd.
-fn standing(clock: &Clock, today: NaiveDate, due_soon_wd: u32, left: Option<u32>) -> &'static str {
+/// `left`: working days from today to the due date.
+fn standing(clock: &Clock, today: NaiveDate, left: Option<u32>) -> &'static str {
     match clock.state {
         ClockState::Answered if clock.on_time == Some(false) => "已答复（逾期）",
         ClockState::Answered => "已答复",
         ClockState::Paused => "暂停计时",
         ClockState::Running if clock.due.date < today => "已逾期",
         ClockState::Running if clock.due.date == today => "今日到期",
-        ClockState::Running if left.is_some_and(|days| days <= due_soon_wd) => "即将到期",
+        ClockState::Running if left.is_some_and(|days| days <= clock.due_soon_wd) => "即将到期",
         ClockState::Running => "办理中",
     }
 }
@@ -75,15 +75,6 @@ async fn queue_page(State(state): State<AppState>, staff: Staff) -> Result<Respo
     let today = fazhi_core::clock::beijing_today();
     let scopes = scopes_for(&staff, Action::View);
     let calendar = fazhi_db::calendar::load(&state.db).await?;
-    let records = fazhi_db::params::all(&state.db).await?;
-    let due_soon = fazhi_core::params::resolve(
-        &records,
-        "foi.alert.due_soon_wd",
-        today,
-        &["national".to_string()],
-    )
-    .and_then(|record| record.value.parse().ok())
-    .ok_or_else(|| AppError::Internal("缺少参数 foi.alert.due_soon_wd".into()))?;
     let rows = fazhi_db::foi::queue(&state.db, scopes.as_deref(), today)
         .await?
         .into_iter()
@@ -93,7 +84,7 @@ async fn queue_page(State(state): State<AppState>, staff: Staff) -> Result<Respo
                 QueueView {
                     channel: channel_zh(&request.channel),
                     due: clock.due.date.to_string(),
-                    standing: standing(&clock, today, due_soon, left).to_string(),
+                    standing: standing(&clock, today, left).to_string(),
                     request,
                 }
             }
