@@ -55,16 +55,16 @@ pub fn index_terms(texts: &[&str]) -> BTreeSet<String> {
         .collect()
 }
 
-/// Whether a text with words `terms` matches `query` (what the database query does).
-pub fn matches(terms: &BTreeSet<String>, query: &str) -> bool {
-    query_words(query).iter().all(|word| terms.contains(word))
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use proptest::prelude::*;
+
+    /// Whether a text with words `terms` matches `query` (what the database query does).
+    fn matches(terms: &BTreeSet<String>, query: &str) -> bool {
+        query_words(query).iter().all(|word| terms.contains(word))
+    }
 
     fn found(text: &str, query: &str) -> bool {
         matches(&index_terms(&[text]), query)
