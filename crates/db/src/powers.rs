@@ -1578,8 +1578,7 @@ pub async fn counts_by_category(
     let (start, end) = crate::subtree_range(division_path);
     on_pool!(db, pool => {
         sqlx::query_as(
-            "SELECT c.name, COUNT(DISTINCT h.item_code) FROM power_holdings h JOIN power_items i ON i.code = h.item_code \
-             JOIN power_categories c ON c.code = i.category \
+            "SELECT c.name, COUNT(DISTINCT h.item_code) FROM power_holdings h JOIN power_categories c ON c.code = h.category \
              WHERE h.territory >= $1 AND h.territory < $2 AND h.valid_from <= $3 AND (h.valid_to IS NULL OR h.valid_to > $3) \
              GROUP BY c.name, c.sort ORDER BY c.sort",
         )
