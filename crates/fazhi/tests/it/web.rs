@@ -1080,6 +1080,19 @@ async fn item_descriptions_are_drafted_by_a_holder_and_published_by_a_reviewer()
             StatusCode::FORBIDDEN,
             "大埔 is outside 梅江区"
         );
+        let long_note = "备".repeat(2001);
+        let overlong = county_clerk
+            .post(
+                "/admin/powers/item",
+                &with(
+                    item_form(&csrf, "T-NEW-1", "新事项", "G441402-005"),
+                    "note",
+                    &long_note,
+                ),
+            )
+            .await;
+        assert_eq!(overlong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(overlong.body.contains("备注不能超过2000个字符"));
         assert_eq!(
             count(&db, "power_drafts").await,
             drafts_before,
@@ -1268,6 +1281,19 @@ async fn a_clerk_registers_an_application_and_records_its_clock_on_the_staff_pag
         let refused_event = clerk.post(&events, &late).await;
         assert_eq!(refused_event.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(refused_event.body.contains("晚于收到申请后7个工作日的期限"));
+        for (kind, on, expected) in [
+            ("no_such_event", "2025-10-20", "请选择事件类型"),
+            ("answered", "2025/10/20", "日期应为YYYY-MM-DD格式的日期"),
+        ] {
+            let fields = [
+                ("csrf_token", csrf_page.as_str()),
+                ("kind", kind),
+                ("on", on),
+            ];
+            let reply = clerk.post(&events, &fields).await;
+            assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{kind}");
+            assert!(reply.body.contains(expected), "{kind}: {}", reply.body);
+        }
         let page = clerk.get(&location).await.body;
         assert!(
             page.contains("答复期限：<strong>2025-11-14</strong>"),
