@@ -812,6 +812,9 @@ fn close(
     }
 }
 
+pub mod annual;
+pub mod dispute;
+pub mod ledger;
 pub mod report;
 
 #[cfg(test)]

@@ -3,9 +3,12 @@
 //! that writes it, so a timeline that cannot happen writes nothing.
 
 use crate::audit::{self, Change};
-use crate::{Actor, Db, DbError, Result, Tx, on_pool, on_tx};
+use crate::{Actor, Db, DbError, ImportError, Result, Tx, on_pool, on_tx};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use fazhi_core::foi::dispute::{Decision, DisputeFacts, Route};
+use fazhi_core::foi::ledger::LedgerRow;
 use fazhi_core::foi::{APPLICANT_TYPES, Channel, Clock, ClockEvent, ClockParams, receipt_date};
+use fazhi_core::powers::import::ImportIssue;
 use serde::Serialize;
 
 /// Forms in which the applicant may ask to receive the information (spec §1 `form_requested`).
@@ -185,7 +188,7 @@ pub async fn requests(
 ) -> Result<Vec<RequestRow>> {
     on_pool!(db, pool => {
         let mut query = sqlx::QueryBuilder::new(SELECT_REQUEST);
-        query.push(" WHERE 1 = 1");
+        query.push(" WHERE r.origin = 'case'");
         if let Some(scopes) = scopes {
             crate::push_scope_filter(&mut query, scopes, "r.agency_id", "d.path");
         }
@@ -372,35 +375,79 @@ pub async fn add_event(
     Ok(clock)
 }
 
-/// The facts section 三 counts for every request of agency `agency_code` received up to the end
-/// of `year`: applicant type, first receipt date, and closing date with its report row (by the
-/// outcome → row table).
+/// The agencies a report covers: the agency `code`, and for a government (kind `government`)
+/// also the agencies whose parent it is: its report is that of the government with its
+/// departments.
+pub async fn report_agencies(db: &Db, code: &str) -> Result<Vec<crate::org::AgencyRow>> {
+    let agency = crate::org::agency_by_code(db, code)
+        .await?
+        .ok_or_else(|| DbError::Invalid(format!("机构“{code}”不存在")))?;
+    let mut covered = vec![agency.clone()];
+    if agency.kind == "government" {
+        covered.extend(
+            crate::org::agencies_in_division(db, agency.division_id)
+                .await?
+                .into_iter()
+                .filter(|other| other.parent_id == Some(agency.id)),
+        );
+    }
+    Ok(covered)
+}
+
+/// The facts section 三 counts for every request of `agency_ids` received up to the end of
+/// `year`: applicant type, first receipt date, and closing date with its report row (by the
+/// outcome → row table for handled requests, as written for ledger requests).
 pub async fn case_facts(
     db: &Db,
-    agency_code: &str,
+    agency_ids: &[i64],
     year: i32,
 ) -> Result<Vec<fazhi_core::foi::report::CaseFacts>> {
     use fazhi_core::foi::report::{BUILTIN_OUTCOME_ROWS, CaseFacts, parse_outcome_rows, row_of};
     let table = parse_outcome_rows(BUILTIN_OUTCOME_ROWS).map_err(DbError::Invalid)?;
     let end = NaiveDate::from_ymd_opt(year, 12, 31)
         .ok_or_else(|| DbError::Invalid(format!("年份{year}无效")))?;
-    let rows: Vec<(i64, String, NaiveDate)> = on_pool!(db, pool => {
-        sqlx::query_as(
-            "SELECT r.id, r.applicant_type, r.received_on FROM foi_requests r JOIN agencies a ON a.id = r.agency_id \
-             WHERE a.code = $1 AND r.received_on <= $2 ORDER BY r.id",
-        )
-        .bind(agency_code)
-        .bind(end)
-        .fetch_all(pool)
-        .await
+    if agency_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    type FactRow = (
+        i64,
+        String,
+        NaiveDate,
+        String,
+        Option<NaiveDate>,
+        Option<String>,
+    );
+    let rows: Vec<FactRow> = on_pool!(db, pool => {
+        let mut query = sqlx::QueryBuilder::new(
+            "SELECT r.id, r.applicant_type, r.received_on, r.origin, r.ledger_closed_on, r.ledger_row \
+             FROM foi_requests r WHERE r.received_on <= ",
+        );
+        query.push_bind(end);
+        query.push(" AND r.agency_id IN (");
+        let mut list = query.separated(", ");
+        for id in agency_ids {
+            list.push_bind(*id);
+        }
+        query.push(") ORDER BY r.id");
+        query.build_query_as().fetch_all(pool).await
     })?;
+    let handled: Vec<i64> = rows
+        .iter()
+        .filter(|row| row.3 == "case")
+        .map(|row| row.0)
+        .collect();
+    let timelines = events_of(db, &handled).await?;
     let mut facts = Vec::with_capacity(rows.len());
-    for (id, applicant_type, received_on) in rows {
-        let closed = match events(db, id).await?.last() {
-            Some(ClockEvent::Answered { on, outcome }) => {
-                Some((*on, row_of(outcome, &table).map_err(DbError::Invalid)?))
+    for (id, applicant_type, received_on, origin, ledger_closed_on, ledger_row) in rows {
+        let closed = if origin == "ledger" {
+            ledger_closed_on.zip(ledger_row)
+        } else {
+            match timelines.get(&id).and_then(|events| events.last()) {
+                Some(ClockEvent::Answered { on, outcome }) => {
+                    Some((*on, row_of(outcome, &table).map_err(DbError::Invalid)?))
+                }
+                _ => None,
             }
-            _ => None,
         };
         facts.push(CaseFacts {
             id,
@@ -410,4 +457,356 @@ pub async fn case_facts(
         });
     }
     Ok(facts)
+}
+
+/// A reconsideration or suit about a request.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct DisputeRow {
+    pub id: i64,
+    pub request_id: i64,
+    pub route: String,
+    pub filed_on: NaiveDate,
+    pub concluded_on: Option<NaiveDate>,
+    pub result: Option<String>,
+}
+
+impl DisputeRow {
+    pub fn route_zh(&self) -> &'static str {
+        Route::parse(&self.route).map_or("", Route::zh)
+    }
+
+    pub fn result_zh(&self) -> &'static str {
+        self.result
+            .as_deref()
+            .and_then(Decision::parse)
+            .map_or("尚未审结", Decision::zh)
+    }
+}
+
+/// A reconsideration or suit as staff record it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDispute {
+    pub route: Route,
+    pub filed_on: NaiveDate,
+    pub concluded: Option<(NaiveDate, Decision)>,
+}
+
+/// Checks a dispute's dates against its request and today.
+fn check_dispute(request: &RequestRow, dispute: &NewDispute, today: NaiveDate) -> Result<()> {
+    if dispute.filed_on < request.received_on {
+        return Err(DbError::Invalid(format!(
+            "受理日期{}早于收到申请之日{}",
+            dispute.filed_on, request.received_on
+        )));
+    }
+    if dispute.filed_on > today {
+        return Err(DbError::Invalid(format!(
+            "受理日期{}晚于今天",
+            dispute.filed_on
+        )));
+    }
+    if let Some((on, _)) = dispute.concluded {
+        if on < dispute.filed_on {
+            return Err(DbError::Invalid(format!(
+                "审结日期{on}早于受理日期{}",
+                dispute.filed_on
+            )));
+        }
+        if on > today {
+            return Err(DbError::Invalid(format!("审结日期{on}晚于今天")));
+        }
+    }
+    Ok(())
+}
+
+async fn insert_dispute(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    request_id: i64,
+    dispute: &NewDispute,
+) -> Result<i64> {
+    let id: i64 = on_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO foi_disputes (request_id, route, filed_on, concluded_on, result, recorded_by, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(request_id)
+        .bind(dispute.route.as_str())
+        .bind(dispute.filed_on)
+        .bind(dispute.concluded.map(|(on, _)| on))
+        .bind(dispute.concluded.map(|(_, decision)| decision.as_str()))
+        .bind(actor.user_id)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await
+    })?;
+    Ok(id)
+}
+
+/// Records a reconsideration or suit about request `request_id`.
+pub async fn add_dispute(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    request_id: i64,
+    dispute: &NewDispute,
+    today: NaiveDate,
+) -> Result<i64> {
+    let request = request(db, request_id).await?.ok_or(DbError::NotFound)?;
+    check_dispute(&request, dispute, today)?;
+    let mut tx = db.begin().await?;
+    let id = insert_dispute(&mut tx, actor, now, request_id, dispute).await?;
+    let logged = serde_json::json!({
+        "route": dispute.route.as_str(),
+        "filed_on": dispute.filed_on,
+        "concluded_on": dispute.concluded.map(|(on, _)| on),
+        "result": dispute.concluded.map(|(_, decision)| decision.as_str()),
+    });
+    audit::append(
+        &mut tx,
+        actor,
+        now,
+        Change::<(), _> {
+            action: "foi_dispute.create",
+            entity_type: "foi_request",
+            entity_id: request_id.to_string(),
+            summary: format!(
+                "{}：登记{}（{}）",
+                request.case_number,
+                dispute.route.zh(),
+                dispute.filed_on
+            ),
+            before: None,
+            after: Some(&logged),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Records the result of a pending dispute.
+pub async fn conclude_dispute(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    dispute_id: i64,
+    (on, decision): (NaiveDate, Decision),
+    today: NaiveDate,
+) -> Result<()> {
+    let dispute: DisputeRow = on_pool!(db, pool => {
+        sqlx::query_as("SELECT id, request_id, route, filed_on, concluded_on, result FROM foi_disputes WHERE id = $1")
+            .bind(dispute_id)
+            .fetch_optional(pool)
+            .await
+    })?
+    .ok_or(DbError::NotFound)?;
+    if dispute.result.is_some() {
+        return Err(DbError::Invalid("该复议诉讼已有结果，不能再次登记".into()));
+    }
+    let request = request(db, dispute.request_id)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    let route = Route::parse(&dispute.route)
+        .ok_or_else(|| DbError::Invalid(format!("途径“{}”无法识别", dispute.route)))?;
+    check_dispute(
+        &request,
+        &NewDispute {
+            route,
+            filed_on: dispute.filed_on,
+            concluded: Some((on, decision)),
+        },
+        today,
+    )?;
+    let mut tx = db.begin().await?;
+    let changed = on_tx!(&mut tx, conn => {
+        sqlx::query("UPDATE foi_disputes SET concluded_on = $1, result = $2 WHERE id = $3 AND result IS NULL")
+            .bind(on)
+            .bind(decision.as_str())
+            .bind(dispute_id)
+            .execute(&mut *conn)
+            .await
+            .map(|done| done.rows_affected())
+    })?;
+    if changed != 1 {
+        return Err(DbError::Invalid("该复议诉讼已有结果，不能再次登记".into()));
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        now,
+        Change::<(), _> {
+            action: "foi_dispute.conclude",
+            entity_type: "foi_request",
+            entity_id: request.id.to_string(),
+            summary: format!("{}：{}审结，结果{}（{on}）", request.case_number, route.zh(), decision.zh()),
+            before: None,
+            after: Some(&serde_json::json!({"dispute": dispute_id, "concluded_on": on, "result": decision.as_str()})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The disputes of a request, in the order recorded.
+pub async fn disputes(db: &Db, request_id: i64) -> Result<Vec<DisputeRow>> {
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, request_id, route, filed_on, concluded_on, result FROM foi_disputes WHERE request_id = $1 ORDER BY id",
+        )
+        .bind(request_id)
+        .fetch_all(pool)
+        .await
+    })
+    .map_err(Into::into)
+}
+
+/// What section 四 counts: the disputes about requests of `agency_ids` filed up to the end of
+/// `year`.
+pub async fn dispute_facts(db: &Db, agency_ids: &[i64], year: i32) -> Result<Vec<DisputeFacts>> {
+    let end = NaiveDate::from_ymd_opt(year, 12, 31)
+        .ok_or_else(|| DbError::Invalid(format!("年份{year}无效")))?;
+    if agency_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<DisputeRow> = on_pool!(db, pool => {
+        let mut query = sqlx::QueryBuilder::new(
+            "SELECT s.id, s.request_id, s.route, s.filed_on, s.concluded_on, s.result FROM foi_disputes s \
+             JOIN foi_requests r ON r.id = s.request_id WHERE s.filed_on <= ",
+        );
+        query.push_bind(end);
+        query.push(" AND r.agency_id IN (");
+        let mut list = query.separated(", ");
+        for id in agency_ids {
+            list.push_bind(*id);
+        }
+        query.push(") ORDER BY s.id");
+        query.build_query_as().fetch_all(pool).await
+    })?;
+    rows.into_iter()
+        .map(|row| {
+            let route = Route::parse(&row.route)
+                .ok_or_else(|| DbError::Invalid(format!("途径“{}”无法识别", row.route)))?;
+            let concluded = match (row.concluded_on, row.result.as_deref()) {
+                (Some(on), Some(result)) => Some((
+                    on,
+                    Decision::parse(result)
+                        .ok_or_else(|| DbError::Invalid(format!("结果“{result}”无法识别")))?,
+                )),
+                _ => None,
+            };
+            Ok(DisputeFacts {
+                id: row.id,
+                route,
+                filed_on: row.filed_on,
+                concluded,
+            })
+        })
+        .collect()
+}
+
+/// Loads a ledger read by `fazhi_core::foi::ledger::parse_ledger`: every agency must exist and
+/// no case number may be taken. All or nothing; returns the number of requests loaded.
+pub async fn import_ledger(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    rows: &[LedgerRow],
+) -> std::result::Result<usize, ImportError> {
+    let mut issues = Vec::new();
+    let mut agencies: std::collections::HashMap<&str, Option<i64>> =
+        std::collections::HashMap::new();
+    for row in rows {
+        if !agencies.contains_key(row.agency_code.as_str()) {
+            let found = crate::org::agency_by_code(db, &row.agency_code).await?;
+            agencies.insert(&row.agency_code, found.map(|a| a.id));
+        }
+        if agencies
+            .get(row.agency_code.as_str())
+            .copied()
+            .flatten()
+            .is_none()
+        {
+            issues.push(ImportIssue {
+                row: row.row,
+                column: "机构代码".into(),
+                reason: format!("机构“{}”不存在", row.agency_code),
+            });
+        }
+        let taken: i64 = on_pool!(db, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM foi_requests WHERE case_number = $1")
+                .bind(&row.case_number)
+                .fetch_one(pool)
+                .await
+        })
+        .map_err(DbError::from)?;
+        if taken > 0 {
+            issues.push(ImportIssue {
+                row: row.row,
+                column: "案件编号".into(),
+                reason: format!("案件编号“{}”已存在", row.case_number),
+            });
+        }
+    }
+    if !issues.is_empty() {
+        return Err(ImportError::Issues(issues));
+    }
+    let mut tx = db.begin().await?;
+    for row in rows {
+        let agency_id = agencies
+            .get(row.agency_code.as_str())
+            .copied()
+            .flatten()
+            .ok_or(DbError::NotFound)?;
+        let id: i64 = on_tx!(&mut tx, conn => {
+            sqlx::query_scalar(
+                "INSERT INTO foi_requests (case_number, agency_id, channel, arrived_on, received_on, applicant_type, \
+                 applicant_name, contact, description, purpose, form_requested, created_by, created_at, origin, \
+                 ledger_closed_on, ledger_row) \
+                 VALUES ($1, $2, $3, $4, $4, $5, '', '', '', '', '', $6, $7, 'ledger', $8, $9) RETURNING id",
+            )
+            .bind(&row.case_number)
+            .bind(agency_id)
+            .bind(row.channel.as_str())
+            .bind(row.received_on)
+            .bind(&row.applicant_type)
+            .bind(actor.user_id)
+            .bind(now)
+            .bind(row.closed.as_ref().map(|(on, _)| *on))
+            .bind(row.closed.as_ref().map(|(_, code)| code.as_str()))
+            .fetch_one(&mut *conn)
+            .await
+        })
+        .map_err(DbError::from)?;
+        for dispute in &row.disputes {
+            let new = NewDispute {
+                route: dispute.route,
+                filed_on: dispute.filed_on,
+                concluded: dispute.concluded,
+            };
+            insert_dispute(&mut tx, actor, now, id, &new).await?;
+        }
+    }
+    let logged = serde_json::json!({
+        "requests": rows.len(),
+        "case_numbers": rows.iter().map(|r| r.case_number.as_str()).collect::<Vec<_>>(),
+    });
+    audit::append(
+        &mut tx,
+        actor,
+        now,
+        Change::<(), _> {
+            action: "foi_request.import_ledger",
+            entity_type: "foi_request",
+            entity_id: String::new(),
+            summary: format!("导入政府信息公开申请台账{}件", rows.len()),
+            before: None,
+            after: Some(&logged),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(rows.len())
 }

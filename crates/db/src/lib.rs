@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod foi;
+pub mod foi_report;
 pub mod org;
 pub mod params;
 pub mod powers;
@@ -72,6 +73,15 @@ pub enum DbError {
     Duplicate(String),
     #[error("数据库错误")]
     Sqlx(#[source] sqlx::Error),
+}
+
+/// Why a spreadsheet import wrote nothing: problems at places in the file, or the database.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("文件有{}处错误，未写入任何数据：{}", .0.len(), .0.iter().take(5).map(ToString::to_string).collect::<Vec<_>>().join("；"))]
+    Issues(Vec<fazhi_core::powers::import::ImportIssue>),
+    #[error(transparent)]
+    Db(#[from] DbError),
 }
 
 impl From<sqlx::Error> for DbError {

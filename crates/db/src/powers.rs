@@ -5,7 +5,7 @@
 //! province scale.
 
 use crate::audit::{self, Change};
-use crate::{Actor, Db, DbError, Result, Tx, on_pool, on_tx};
+use crate::{Actor, Db, DbError, ImportError, Result, Tx, on_pool, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use fazhi_core::powers::{
     Adjustment, AdjustmentKind, CaseAttributes, Condition, Decision, Entrustment, HolderAnswer,
@@ -1357,14 +1357,6 @@ pub struct ImportPreview {
     pub holdings_already: usize,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ListImportError {
-    #[error("文件有{}处错误，未写入任何数据：{}", .0.len(), .0.iter().take(5).map(ToString::to_string).collect::<Vec<_>>().join("；"))]
-    Issues(Vec<fazhi_core::powers::import::ImportIssue>),
-    #[error(transparent)]
-    Db(#[from] DbError),
-}
-
 /// Imports a list read by `fazhi_core::powers::import::parse_list`: items are created or
 /// updated, and each row's holder holds the item from the row's date (or `default_effective`)
 /// under `decision`. All or nothing; with `dry_run` everything runs and is then rolled back,
@@ -1377,7 +1369,7 @@ pub async fn import_list(
     decision: &Decision,
     default_effective: NaiveDate,
     dry_run: bool,
-) -> std::result::Result<ImportPreview, ListImportError> {
+) -> std::result::Result<ImportPreview, ImportError> {
     use fazhi_core::powers::import::ImportIssue;
     let mut issues = Vec::new();
     let mut holder_codes: HashMap<&str, String> = HashMap::new();
@@ -1404,7 +1396,7 @@ pub async fn import_list(
         }
     }
     if !issues.is_empty() {
-        return Err(ListImportError::Issues(issues));
+        return Err(ImportError::Issues(issues));
     }
     let codes = category_codes(db).await?;
     let mut preview = ImportPreview {

@@ -58,6 +58,21 @@ pub enum Command {
     Powers(PowersCommand),
     #[command(subcommand)]
     Report(ReportCommand),
+    #[command(subcommand)]
+    Foi(FoiCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FoiCommand {
+    /// Load earlier years' requests from a ledger (.csv, .xlsx, .xls): columns 案件编号, 机构代码,
+    /// 申请渠道, 收到申请日期, 申请人类型, 办理结果, 办结日期, 行政复议结果, 行政复议审结日期,
+    /// 行政诉讼途径, 行政诉讼结果, 行政诉讼审结日期. All rows or none.
+    Import {
+        file: PathBuf,
+        /// Worksheet name (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -266,6 +281,7 @@ pub async fn run(cli: Cli, config: Config) -> Result<()> {
         Command::Powers(command) => {
             powers(&open_database(&config.database_url).await?, command).await
         }
+        Command::Foi(command) => foi(&open_database(&config.database_url).await?, command).await,
         Command::Report(command) => {
             report(&open_database(&config.database_url).await?, command).await
         }
@@ -737,8 +753,29 @@ async fn audit_verify(db: &Db) -> Result<()> {
     }
 }
 
+async fn foi(db: &Db, command: FoiCommand) -> Result<()> {
+    let FoiCommand::Import { file, sheet } = command;
+    let grid = crate::office::read_grid(&file, sheet.as_deref())?;
+    let today = fazhi_core::clock::beijing_today();
+    let first_2021_year = fazhi_db::foi_report::first_2021_format_year(db, today).await?;
+    let rows =
+        fazhi_core::foi::ledger::parse_ledger(&grid, first_2021_year, today).map_err(|issues| {
+            let shown: Vec<String> = issues.iter().take(10).map(ToString::to_string).collect();
+            anyhow!(
+                "文件有{}处错误，未写入任何数据：{}",
+                issues.len(),
+                shown.join("；")
+            )
+        })?;
+    let loaded =
+        fazhi_db::foi::import_ledger(db, &Actor::cli("foi-import"), chrono::Utc::now(), &rows)
+            .await?;
+    println!("已导入政府信息公开申请{loaded}件");
+    Ok(())
+}
+
 async fn report(db: &Db, command: ReportCommand) -> Result<()> {
-    use fazhi_core::foi::report::{Format, section_three};
+    use fazhi_core::foi::report::Format;
     let ReportCommand::FoiAnnual {
         year,
         agency,
@@ -746,45 +783,24 @@ async fn report(db: &Db, command: ReportCommand) -> Result<()> {
         table,
         template,
     } = command;
-    if fazhi_db::org::agency_by_code(db, &agency).await?.is_none() {
-        bail!("机构“{agency}”不存在");
+    let template = template
+        .map(|text| Format::parse(&text).ok_or_else(|| anyhow!("--template 应为 2019 或 2021")))
+        .transpose()?;
+    let today = fazhi_core::clock::beijing_today();
+    let report = fazhi_db::foi_report::assemble(db, &agency, year, template, today).await?;
+    if !report.errors.is_empty() {
+        bail!("勾稽关系不成立：{}", report.errors.join("；"));
     }
-    let report_format = match template.as_deref() {
-        Some(text) => Format::parse(text).ok_or_else(|| anyhow!("--template 应为 2019 或 2021"))?,
-        None => {
-            let records = fazhi_db::params::all(db).await?;
-            let on = chrono::NaiveDate::from_ymd_opt(year, 12, 31)
-                .ok_or_else(|| anyhow!("年份{year}无效"))?;
-            let first_2021_year = fazhi_core::params::resolve(
-                &records,
-                "foi.report.format_2021_from_year",
-                on,
-                &["national".to_string()],
-            )
-            .and_then(|record| record.value.parse().ok())
-            .ok_or_else(|| anyhow!("缺少参数 foi.report.format_2021_from_year"))?;
-            Format::for_year(year, first_2021_year)
-        }
-    };
-    let facts = fazhi_db::foi::case_facts(db, &agency, year).await?;
-    let section = section_three(&facts, year, report_format).map_err(anyhow::Error::msg)?;
-    let violations = section.violations();
-    if !violations.is_empty() {
-        bail!("第三部分的勾稽关系不成立：{}", violations.join("；"));
+    for warning in &report.warnings {
+        eprintln!("提示：{warning}");
     }
     match (format.as_str(), table) {
-        ("csv", 3) => print!("{}", section.csv()),
-        ("csv", other) => bail!("第{other}部分的表格尚未建成；目前只能输出第三部分（--table 3）"),
-        ("json", _) => println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({
-                "year": year,
-                "agency": agency,
-                "format": section.format,
-                "section_three": section,
-                "not_built": ["一", "二", "四", "五", "六"],
-            }))?
-        ),
+        ("csv", 3) => print!("{}", report.section_three.csv()),
+        ("csv", 4) => print!("{}", report.section_four.csv()),
+        ("csv", other) => {
+            bail!("第{other}部分没有可输出为CSV的统计表；请用 --table 3 或 --table 4")
+        }
+        ("json", _) => println!("{}", serde_json::to_string_pretty(&report)?),
         (other, _) => bail!("--format 应为 csv 或 json，而不是“{other}”"),
     }
     Ok(())

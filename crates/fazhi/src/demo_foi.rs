@@ -206,7 +206,12 @@ fn cases() -> Result<Vec<DemoCase>> {
 
 /// Loads the cases once (skipped when the office already has requests). Returns how many.
 pub async fn load(db: &Db, actor: &Actor) -> Result<usize> {
-    let already = fazhi_db::foi::case_facts(db, AGENCY, 2030).await?;
+    let agencies: Vec<i64> = fazhi_db::foi::report_agencies(db, AGENCY)
+        .await?
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    let already = fazhi_db::foi::case_facts(db, &agencies, 2030).await?;
     if !already.is_empty() {
         return Ok(0);
     }

@@ -5,10 +5,14 @@
 
 use super::{APPLICANT_TYPES, Ground, Outcome, OutcomeCode};
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// The first report year of the formats here: the revised Regulations took effect on
+/// 2019-05-15 and 国办公开办函〔2019〕60号 set the format from the 2019 report on.
+pub const FIRST_REPORT_YEAR: i32 = 2019;
 
 /// The report format of a year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Format {
     F2019,
     F2021,
@@ -22,6 +26,14 @@ impl Format {
             Format::F2021
         } else {
             Format::F2019
+        }
+    }
+
+    /// The year that names the format: 2019 or 2021.
+    pub fn year_label(self) -> &'static str {
+        match self {
+            Format::F2019 => "2019",
+            Format::F2021 => "2021",
         }
     }
 
@@ -130,6 +142,43 @@ fn is_outcome_row(code: &str) -> bool {
         .any(|(row, _)| *row == code && row.starts_with("R3_") && *row != "R3_7")
 }
 
+/// The outcome row that `text` names in `format`: its code (`R3_3_4`), its full label path, or the
+/// last part of the path with or without its numbering (`（一）予以公开`, `予以公开`). The 2019
+/// form's single （六） row is `R3_6`; a 2019 year also takes the 2021 sub-rows, which it sums.
+pub fn outcome_row_named(text: &str, format: Format) -> Option<&'static str> {
+    let text = text.trim();
+    let rows = ROWS_2021
+        .iter()
+        .chain(std::iter::once(&ROW_2019_OTHER))
+        .filter(|(code, _)| match format {
+            Format::F2021 => is_outcome_row(code),
+            Format::F2019 => is_outcome_row(code) || *code == ROW_2019_OTHER.0,
+        });
+    let mut found = None;
+    for (code, label) in rows {
+        let leaf = label.rsplit('/').next().unwrap_or(label);
+        let names = [*code, *label, leaf, without_numbering(leaf)];
+        if names.contains(&text) {
+            if found.is_some_and(|other| other != *code) {
+                return None;
+            }
+            found = Some(*code);
+        }
+    }
+    found
+}
+
+/// A label part without its leading `（一）` or `1.`.
+fn without_numbering(leaf: &str) -> &str {
+    if let Some(rest) = leaf.strip_prefix('（') {
+        return rest.split_once('）').map_or(leaf, |(_, after)| after);
+    }
+    match leaf.split_once('.') {
+        Some((number, after)) if number.chars().all(|c| c.is_ascii_digit()) => after,
+        _ => leaf,
+    }
+}
+
 /// One line of the outcome → row table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutcomeRow {
@@ -189,16 +238,16 @@ pub struct CaseFacts {
 }
 
 /// One numeric row: its code, label path, the seven values and the case ids behind each.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Row {
-    pub code: &'static str,
-    pub label: &'static str,
+    pub code: String,
+    pub label: String,
     pub values: [u64; 7],
     pub cases: [Vec<i64>; 7],
 }
 
 /// Section 三 of one year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SectionThree {
     pub year: i32,
     pub format: Format,
@@ -227,7 +276,7 @@ impl SectionThree {
         let outcome_codes: Vec<&str> = self
             .rows
             .iter()
-            .map(|r| r.code)
+            .map(|r| r.code.as_str())
             .filter(|c| c.starts_with("R3_") && *c != "R3_7")
             .collect();
         for column in 0..7 {
@@ -281,8 +330,8 @@ pub fn section_three(
     let mut rows: Vec<Row> = defs
         .into_iter()
         .map(|(code, label)| Row {
-            code,
-            label,
+            code: code.to_string(),
+            label: label.to_string(),
             values: [0; 7],
             cases: Default::default(),
         })
@@ -305,11 +354,6 @@ pub fn section_three(
         {
             return Err(format!("申请{}的办结日期早于收到申请之日", case.id));
         }
-        if let Some((_, row)) = &case.closed
-            && !is_outcome_row(row)
-        {
-            return Err(format!("申请{}的报告行“{row}”不是办理结果行", case.id));
-        }
         let closed_on = case.closed.as_ref().map(|(on, _)| *on);
         if case.received_on.year() == year {
             add("R1", column, case.id);
@@ -320,9 +364,16 @@ pub fn section_three(
         if let Some((on, row)) = &case.closed
             && on.year() == year
         {
-            let row = match format {
-                Format::F2019 if row.starts_with("R3_6_") => "R3_6",
-                _ => row.as_str(),
+            let row = match outcome_row_named(row, format) {
+                Some(row) if format == Format::F2019 && row.starts_with("R3_6_") => "R3_6",
+                Some(row) => row,
+                None => {
+                    return Err(format!(
+                        "申请{}的办理结果“{row}”不是{}年格式报告中的行",
+                        case.id,
+                        format.year_label()
+                    ));
+                }
             };
             add(row, column, case.id);
             add("R3_7", column, case.id);

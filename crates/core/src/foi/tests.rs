@@ -696,3 +696,30 @@ mod report {
         }
     }
 }
+
+#[test]
+fn outcome_rows_are_named_by_code_label_path_or_leaf_in_the_years_format() {
+    use super::report::{Format, outcome_row_named};
+    assert_eq!(outcome_row_named("R3_3_4", Format::F2021), Some("R3_3_4"));
+    assert_eq!(
+        outcome_row_named(
+            "三、本年度办理结果/（三）不予公开/1.属于国家秘密",
+            Format::F2021
+        ),
+        Some("R3_3_1")
+    );
+    assert_eq!(
+        outcome_row_named("（一）予以公开", Format::F2021),
+        Some("R3_1")
+    );
+    assert_eq!(
+        outcome_row_named("属于行政查询事项", Format::F2019),
+        Some("R3_3_8")
+    );
+    assert_eq!(outcome_row_named("其他处理", Format::F2019), Some("R3_6"));
+    // The 2021 form has no single （六） row, and totals are not outcomes.
+    assert_eq!(outcome_row_named("其他处理", Format::F2021), None);
+    assert_eq!(outcome_row_named("R3_7", Format::F2021), None);
+    assert_eq!(outcome_row_named("总计", Format::F2019), None);
+    assert_eq!(outcome_row_named("不予公开", Format::F2021), None);
+}

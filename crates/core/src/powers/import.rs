@@ -17,7 +17,8 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn text(&self) -> String {
+    /// The cell as trimmed text (whole numbers without decimals, dates as YYYY-MM-DD).
+    pub fn text(&self) -> String {
         match self {
             Cell::Empty => String::new(),
             Cell::Text(text) => text.trim().to_string(),

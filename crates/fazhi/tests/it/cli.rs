@@ -651,7 +651,7 @@ async fn report_foi_annual_prints_section_three_as_csv_rows_in_spec_order() {
         ],
     );
     assert!(!other_table.status.success());
-    assert!(stderr(&other_table).contains("尚未建成"));
+    assert!(stderr(&other_table).contains("没有可输出为CSV的统计表"));
 }
 
 #[test]
@@ -701,4 +701,94 @@ fn the_demo_has_the_city_offices_2020_requests_and_their_report() {
         carried.ends_with(",2"),
         "2021 carries over what 2020 carried forward: {carried}"
     );
+}
+
+#[test]
+fn foi_import_loads_a_ledger_all_or_nothing_and_report_prints_section_four() {
+    let path = demo_database("foi-ledger");
+    let url = format!("sqlite://{}", path.display());
+    let dir = std::env::temp_dir().join("fazhi-tests");
+    let header = "案件编号,机构代码,申请渠道,收到申请日期,申请人类型,办理结果,办结日期,行政复议结果,行政复议审结日期,行政诉讼途径,行政诉讼结果,行政诉讼审结日期\n";
+    let bad = dir.join(format!("ledger-bad-{}.csv", std::process::id()));
+    std::fs::write(
+        &bad,
+        format!(
+            "{header}T-1,G441400-003,邮寄,2019-03-01,自然人,予以公开,2019-03-20,,,,,\nT-2,G441400-003,邮寄,2019-02-30,自然人,,,,,,,\n"
+        ),
+    )
+    .unwrap();
+    let refused = fazhi(&url, &["foi", "import", bad.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("第3行“收到申请日期”列：“2019-02-30”不是日期"),
+        "{}",
+        stderr(&refused)
+    );
+    let good = dir.join(format!("ledger-good-{}.csv", std::process::id()));
+    std::fs::write(
+        &good,
+        format!(
+            "{header}T-1,G441400-003,邮寄,2019-03-01,自然人,予以公开,2019-03-20,纠正,2019-09-01,复议后起诉,维持,2019-12-01\nT-2,G441400-003,传真,2019-12-27,法律服务机构,,,,,,,\n"
+        ),
+    )
+    .unwrap();
+    let loaded = fazhi(&url, &["foi", "import", good.to_str().unwrap()]);
+    assert!(loaded.status.success(), "{}", stderr(&loaded));
+    assert!(stdout(&loaded).contains("已导入政府信息公开申请2件"));
+    let again = fazhi(&url, &["foi", "import", good.to_str().unwrap()]);
+    assert!(
+        stderr(&again).contains("案件编号“T-1”已存在"),
+        "{}",
+        stderr(&again)
+    );
+    let report = |table: &str| {
+        let output = fazhi(
+            &url,
+            &[
+                "report",
+                "foi-annual",
+                "--year",
+                "2019",
+                "--agency",
+                "G441400-003",
+                "--table",
+                table,
+            ],
+        );
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let three = report("3");
+    assert!(
+        three.contains("一、本年新收政府信息公开申请数量,1,0,0,0,1,0,2\n"),
+        "{three}"
+    );
+    assert!(
+        three.contains("四、结转下年度继续办理,0,0,0,0,1,0,1\n"),
+        "{three}"
+    );
+    let early = fazhi(
+        &url,
+        &[
+            "report",
+            "foi-annual",
+            "--year",
+            "2018",
+            "--agency",
+            "G441400-003",
+        ],
+    );
+    assert!(
+        stderr(&early).contains("2018年不适用现行年度报告格式"),
+        "{}",
+        stderr(&early)
+    );
+    let four = report("4");
+    let lines: Vec<&str> = four.lines().collect();
+    assert!(
+        lines[0].starts_with("行政复议/结果维持,行政复议/结果纠正,"),
+        "{four}"
+    );
+    assert!(lines[0].ends_with("行政诉讼/复议后起诉/总计"), "{four}");
+    assert_eq!(lines[1], "0,1,0,0,1,0,0,0,0,0,1,0,0,0,1");
 }

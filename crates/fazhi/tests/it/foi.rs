@@ -223,3 +223,444 @@ async fn events_are_checked_against_the_whole_timeline_before_they_are_written()
         assert_eq!(stored[3], twice[0]);
     }
 }
+
+fn ledger_grid(rows: &[&[&str]]) -> fazhi_core::powers::import::Grid {
+    use fazhi_core::powers::import::Cell;
+    let header: &[&str] = &[
+        "案件编号",
+        "机构代码",
+        "申请渠道",
+        "收到申请日期",
+        "申请人类型",
+        "办理结果",
+        "办结日期",
+        "行政复议结果",
+        "行政复议审结日期",
+        "行政诉讼途径",
+        "行政诉讼结果",
+        "行政诉讼审结日期",
+    ];
+    std::iter::once(header)
+        .chain(rows.iter().copied())
+        .map(|row| {
+            row.iter()
+                .map(|text| match *text {
+                    "" => Cell::Empty,
+                    text => Cell::Text(text.into()),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn ledger(rows: &[&[&str]]) -> Vec<fazhi_core::foi::ledger::LedgerRow> {
+    fazhi_core::foi::ledger::parse_ledger(&ledger_grid(rows), 2021, date("2026-11-28")).unwrap()
+}
+
+#[tokio::test]
+async fn a_ledger_loads_whole_and_feeds_sections_three_and_four() {
+    use fazhi_core::foi::dispute::{Window, section_four};
+    use fazhi_core::foi::report::{Format, section_three};
+    for db in support::demo_backends().await {
+        let rows = ledger(&[
+            &[
+                "L2019-1",
+                "G441400-002",
+                "邮寄",
+                "2019-12-20",
+                "商业企业",
+                "其他处理",
+                "2020-01-10",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+            &[
+                "L2020-1",
+                "G441400-002",
+                "互联网",
+                "2020-03-02",
+                "自然人",
+                "予以公开",
+                "2020-03-20",
+                "维持",
+                "2020-06-01",
+                "复议后起诉",
+                "尚未审结",
+                "",
+            ],
+            &[
+                "L2020-2",
+                "G441400-003",
+                "当面",
+                "2020-12-28",
+                "其他",
+                "",
+                "",
+                "",
+                "",
+                "直接起诉",
+                "纠正",
+                "2020-12-30",
+            ],
+        ]);
+        let loaded = fazhi_db::foi::import_ledger(&db, &actor(), fazhi_core::clock::now(), &rows)
+            .await
+            .unwrap();
+        assert_eq!(loaded, 3);
+        assert_eq!(count(&db, "foi_disputes").await, 3);
+        // The queue lists handled requests only.
+        let queue = fazhi_db::foi::queue(&db, None, date("2026-11-28"))
+            .await
+            .unwrap();
+        assert!(queue.is_empty());
+        // The office alone: two of its requests; the government with its departments: three.
+        let office = fazhi_db::foi::report_agencies(&db, "G441400-002")
+            .await
+            .unwrap();
+        assert_eq!(office.len(), 1);
+        let government = fazhi_db::foi::report_agencies(&db, "G441400-001")
+            .await
+            .unwrap();
+        assert!(
+            government.iter().any(|a| a.code == "G441400-003"),
+            "departments are covered"
+        );
+        let ids: Vec<i64> = government.iter().map(|a| a.id).collect();
+        let facts = fazhi_db::foi::case_facts(&db, &ids, 2020).await.unwrap();
+        assert_eq!(facts.len(), 3);
+        let table = section_three(&facts, 2020, Format::F2019).unwrap();
+        assert!(table.violations().is_empty());
+        let csv = table.csv();
+        assert!(
+            csv.contains("一、本年新收政府信息公开申请数量,1,0,0,0,0,1,2\n"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("二、上年结转政府信息公开申请数量,0,1,0,0,0,0,1\n"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("三、本年度办理结果/（六）其他处理,0,1,0,0,0,0,1\n"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("四、结转下年度继续办理,0,0,0,0,0,1,1\n"),
+            "{csv}"
+        );
+        let disputes = fazhi_db::foi::dispute_facts(&db, &ids, 2020).await.unwrap();
+        let four = section_four(&disputes, 2020, Window::ConcludedOrPending).unwrap();
+        assert_eq!(four.values, [1, 0, 0, 0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 1, 1]);
+        let audit = count(&db, "audit_log").await;
+
+        // A file with an unknown agency or a taken case number writes nothing.
+        let bad = ledger(&[
+            &[
+                "L2021-1",
+                "G441400-002",
+                "邮寄",
+                "2021-01-04",
+                "自然人",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+            &[
+                "L2021-2",
+                "X-NONE",
+                "邮寄",
+                "2021-01-04",
+                "自然人",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+            &[
+                "L2020-1",
+                "G441400-002",
+                "邮寄",
+                "2021-01-04",
+                "自然人",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+        ]);
+        match fazhi_db::foi::import_ledger(&db, &actor(), fazhi_core::clock::now(), &bad).await {
+            Err(fazhi_db::ImportError::Issues(issues)) => {
+                let text: Vec<String> = issues.iter().map(ToString::to_string).collect();
+                assert_eq!(
+                    text,
+                    [
+                        "第3行“机构代码”列：机构“X-NONE”不存在",
+                        "第4行“案件编号”列：案件编号“L2020-1”已存在"
+                    ]
+                );
+            }
+            other => panic!("expected issues, got {other:?}"),
+        }
+        assert_eq!(count(&db, "foi_requests").await, 3);
+        assert_eq!(count(&db, "audit_log").await, audit);
+    }
+}
+
+#[tokio::test]
+async fn disputes_are_recorded_concluded_once_and_dated_after_the_request() {
+    use fazhi_core::foi::dispute::{Decision, Route};
+    use fazhi_db::foi::{NewDispute, add_dispute, conclude_dispute, disputes};
+    for db in support::demo_backends().await {
+        let request = create_request(
+            &db,
+            &actor(),
+            fazhi_core::clock::now(),
+            &application(Channel::InPerson, "2025-03-03"),
+        )
+        .await
+        .unwrap();
+        let today = date("2025-12-01");
+        let now = fazhi_core::clock::now();
+        let early = NewDispute {
+            route: Route::Reconsideration,
+            filed_on: date("2025-03-01"),
+            concluded: None,
+        };
+        let audit = count(&db, "audit_log").await;
+        match add_dispute(&db, &actor(), now, request.id, &early, today).await {
+            Err(DbError::Invalid(message)) => {
+                assert!(message.contains("早于收到申请之日"), "{message}")
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        let backwards = NewDispute {
+            filed_on: date("2025-05-01"),
+            concluded: Some((date("2025-04-01"), Decision::Upheld)),
+            ..early.clone()
+        };
+        assert!(
+            add_dispute(&db, &actor(), now, request.id, &backwards, today)
+                .await
+                .is_err()
+        );
+        assert_eq!(count(&db, "foi_disputes").await, 0);
+        assert_eq!(count(&db, "audit_log").await, audit);
+
+        let pending = NewDispute {
+            filed_on: date("2025-05-01"),
+            ..early
+        };
+        let id = add_dispute(&db, &actor(), now, request.id, &pending, today)
+            .await
+            .unwrap();
+        conclude_dispute(
+            &db,
+            &actor(),
+            now,
+            id,
+            (date("2025-07-01"), Decision::Corrected),
+            today,
+        )
+        .await
+        .unwrap();
+        let again = conclude_dispute(
+            &db,
+            &actor(),
+            now,
+            id,
+            (date("2025-08-01"), Decision::Upheld),
+            today,
+        )
+        .await;
+        assert!(matches!(again, Err(DbError::Invalid(m)) if m.contains("已有结果")));
+        let listed = disputes(&db, request.id).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].result_zh(), "纠正");
+        assert_eq!(listed[0].route_zh(), "行政复议");
+        assert_eq!(count(&db, "audit_log").await, audit + 2);
+    }
+}
+
+/// Every section 二 key of a year's format, with a valid value, and the fees.
+fn complete_entries(format: fazhi_core::foi::report::Format) -> Vec<(String, String)> {
+    use fazhi_core::foi::annual::{CellKind, FEES_KEY, cell_key, section_two_tables};
+    let mut entries = vec![(FEES_KEY.to_string(), "0".to_string())];
+    for table in section_two_tables(format) {
+        for row in table.rows {
+            for (column, kind) in table.columns {
+                let value = match kind {
+                    CellKind::Change => "+1",
+                    _ => "3",
+                };
+                entries.push((cell_key(table, row, column), value.to_string()));
+            }
+        }
+    }
+    entries
+}
+
+#[tokio::test]
+async fn the_annual_report_is_filled_in_checked_published_and_carried_over() {
+    use fazhi_core::foi::report::Format;
+    use fazhi_db::foi_report::{assemble, entries, publish, published, save_entries};
+    for db in support::demo_backends().await {
+        let now = fazhi_core::clock::now();
+        let today = date("2026-11-28");
+        let rows = ledger(&[
+            &[
+                "R-1",
+                "G441400-002",
+                "邮寄",
+                "2021-12-20",
+                "自然人",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+            &[
+                "R-2",
+                "G441400-002",
+                "当面",
+                "2021-03-01",
+                "商业企业",
+                "予以公开",
+                "2021-03-10",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+        ]);
+        fazhi_db::foi::import_ledger(&db, &actor(), now, &rows)
+            .await
+            .unwrap();
+        let office = fazhi_db::org::agency_by_code(&db, "G441400-002")
+            .await
+            .unwrap()
+            .unwrap();
+
+        // A bad value or an unknown key saves nothing.
+        let audit = count(&db, "audit_log").await;
+        let bad = [
+            ("一".to_string(), "全年依法办理申请。".to_string()),
+            (
+                "二/第二十条第（一）项/规章/本年制发件数".to_string(),
+                "两件".to_string(),
+            ),
+        ];
+        let refused = save_entries(&db, &actor(), now, &office, 2021, &bad).await;
+        assert!(
+            matches!(&refused, Err(DbError::Invalid(m)) if m.contains("“两件”应为不小于0的整数")),
+            "{refused:?}"
+        );
+        let unknown = [(
+            "二/第二十条第（九）项/政府集中采购/采购项目数量".to_string(),
+            "1".to_string(),
+        )];
+        let refused = save_entries(&db, &actor(), now, &office, 2021, &unknown).await;
+        assert!(
+            matches!(&refused, Err(DbError::Invalid(m)) if m.contains("不是本年度报告的填报项")),
+            "the 2021 format has no （九）: {refused:?}"
+        );
+        assert!(entries(&db, office.id, 2021).await.unwrap().is_empty());
+        assert_eq!(count(&db, "audit_log").await, audit);
+
+        // Missing figures block publication.
+        let draft = assemble(&db, "G441400-002", 2021, None, today)
+            .await
+            .unwrap();
+        assert_eq!(draft.format, Format::F2021);
+        assert!(
+            draft
+                .warnings
+                .iter()
+                .any(|w| w == "第二部分尚有10项数据未填报"),
+            "{:?}",
+            draft.warnings
+        );
+        let blocked = publish(&db, &actor(), now, "G441400-002", 2021).await;
+        assert!(
+            matches!(&blocked, Err(DbError::Invalid(m)) if m.contains("报告不能发布")),
+            "{blocked:?}"
+        );
+
+        let mut complete = complete_entries(Format::F2021);
+        complete.push(("一".into(), "全年依法办理申请。".into()));
+        assert_eq!(
+            save_entries(&db, &actor(), now, &office, 2021, &complete)
+                .await
+                .unwrap(),
+            12
+        );
+        assert_eq!(
+            save_entries(&db, &actor(), now, &office, 2021, &complete)
+                .await
+                .unwrap(),
+            0,
+            "unchanged values change nothing"
+        );
+        assert_eq!(count(&db, "audit_log").await, audit + 1);
+        let version = publish(&db, &actor(), now, "G441400-002", 2021)
+            .await
+            .unwrap();
+        assert_eq!(version, 1);
+        let frozen = published(&db, office.id, 2021).await.unwrap().unwrap();
+        assert_eq!(frozen.report.section_one.text, "全年依法办理申请。");
+        assert_eq!(
+            frozen.report.title,
+            "梅州市人民政府办公室2021年政府信息公开工作年度报告"
+        );
+
+        // 2022 carries over R-1; a 2021 request added after publication breaks W1.
+        let next = assemble(&db, "G441400-002", 2022, None, today)
+            .await
+            .unwrap();
+        assert!(
+            !next.warnings.iter().any(|w| w.starts_with("W1")),
+            "{:?}",
+            next.warnings
+        );
+        let late = ledger(&[&[
+            "R-3",
+            "G441400-002",
+            "邮寄",
+            "2021-12-30",
+            "其他",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]]);
+        fazhi_db::foi::import_ledger(&db, &actor(), now, &late)
+            .await
+            .unwrap();
+        let next = assemble(&db, "G441400-002", 2022, None, today)
+            .await
+            .unwrap();
+        assert!(
+            next.warnings.iter().any(|w| w.starts_with("W1")),
+            "{:?}",
+            next.warnings
+        );
+    }
+}

@@ -933,7 +933,7 @@ async fn a_list_imports_all_or_nothing_and_a_dry_run_writes_nothing() {
         )
         .await
         {
-            Err(fazhi_db::powers::ListImportError::Issues(issues)) => {
+            Err(fazhi_db::ImportError::Issues(issues)) => {
                 assert_eq!(issues.len(), 1);
                 assert_eq!(
                     issues[0].to_string(),
@@ -953,7 +953,7 @@ async fn a_list_imports_all_or_nothing_and_a_dry_run_writes_nothing() {
         )
         .await;
         assert!(
-            matches!(early, Err(fazhi_db::powers::ListImportError::Issues(i)) if i[0].reason.contains("早于决定日期"))
+            matches!(early, Err(fazhi_db::ImportError::Issues(i)) if i[0].reason.contains("早于决定日期"))
         );
         assert_eq!(
             counts(db.clone()).await,
@@ -1430,7 +1430,7 @@ async fn a_list_brings_sub_items_and_related_items_named_further_down() {
         let items_before = count(&db, "power_items").await;
         let refused = import(parse(&db, &[header, dangling, measure]).await).await;
         assert!(
-            matches!(&refused, Err(fazhi_db::powers::ListImportError::Db(DbError::Invalid(m))) if m.contains("“L-NONE”不存在")),
+            matches!(&refused, Err(fazhi_db::ImportError::Db(DbError::Invalid(m))) if m.contains("“L-NONE”不存在")),
             "{refused:?}"
         );
         assert_eq!(
