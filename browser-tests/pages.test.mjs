@@ -157,6 +157,32 @@ test('a clerk registers a disclosure request and sees its statutory due date', a
   await context.close();
 });
 
+test('the annual report is filled in on its page and its figures open the cases they count', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', bypassCSP: true });
+  const p = await context.newPage();
+  p.errors = [];
+  p.on('pageerror', (e) => p.errors.push(e.message));
+  await login(p, 'fb.clerk');
+  await p.goto(`${base}/admin/foi/report?agency=G441400-002&year=2020`);
+  await p.getByRole('heading', { name: '三、收到和处理政府信息公开申请情况' }).waitFor();
+  const permits = p.getByLabel('二 第二十条第（五）项 行政许可 处理决定数量');
+  await permits.fill('57');
+  await p.getByLabel('五、存在的主要问题及改进情况（由本机关撰写）').fill('（演示数据）浏览器测试填写的改进情况。');
+  await p.getByRole('button', { name: '保存填报内容' }).click();
+  await p.getByText('已保存填报内容。').waitFor();
+  assert.equal(await p.getByLabel('二 第二十条第（五）项 行政许可 处理决定数量').inputValue(), '57');
+  await p.evaluate(AXE_SOURCE);
+  const result = await p.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
+  await p.screenshot({ path: join(SHOTS, 'foi-report-staff.png'), fullPage: true });
+  // The total of 一、本年新收 opens the 16 requests it counts.
+  await p.locator('a[href*="row=R1&column=6"]').click();
+  await p.getByText('共16件申请').waitFor();
+  assert.equal(await p.locator('tbody tr').count(), 16);
+  assert.deepEqual(p.errors, []);
+  await context.close();
+});
+
 test('the calendar computes a due date across National Day 2024 and shows the month', async () => {
   const p = await page();
   await p.goto(`${base}/calendar`);
@@ -171,7 +197,7 @@ test('the calendar computes a due date across National Day 2024 and shows the mo
 test('pages fit a phone screen without horizontal scrolling', async () => {
   const p = await page({ width: 375, height: 740 });
   await login(p, 'leader');
-  for (const path of ['/admin', '/admin/org?division=441400', '/calendar', '/admin/audit', '/powers?on=2020-03-01', '/powers/items/DEMO-XK-QS']) {
+  for (const path of ['/admin', '/admin/org?division=441400', '/calendar', '/admin/audit', '/powers?on=2020-03-01', '/powers/items/DEMO-XK-QS', '/foi/reports/G441400-002/2020']) {
     await p.goto(base + path);
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `${path} overflows by ${overflow}px`);
@@ -192,10 +218,10 @@ test('pages have no WCAG 2.1 AA violations found by axe-core', async () => {
   };
   for (const path of ['/', '/login', '/calendar?from=2024-09-20&working_days=20', '/no-such-page',
     '/powers?on=2020-03-01&q=许可+取水', '/powers/items/DEMO-XK-QS', '/powers/changes?from=2019-12-31&to=2020-12-31',
-    '/powers/figures?year=2020', '/powers/towns?county=441402&on=2020-12-31']) await check(path);
+    '/powers/figures?year=2020', '/powers/towns?county=441402&on=2020-12-31', '/foi/reports', '/foi/reports/G441400-002/2020']) await check(path);
   await login(p, 'admin');
   for (const path of ['/admin', '/admin/org?division=441402', '/admin/users', '/admin/users/new', '/admin/users/2',
     '/admin/audit', '/admin/audit/verify', '/admin/calendar', '/admin/parameters', '/admin/tokens', '/admin/powers',
-    '/admin/powers/item', '/admin/powers/item?code=DEMO-XK-QS', '/admin/foi', '/admin/foi/new', '/admin/foi/8']) await check(path);
+    '/admin/powers/item', '/admin/powers/item?code=DEMO-XK-QS', '/admin/foi', '/admin/foi/new', '/admin/foi/8', '/admin/foi/report?agency=G441400-002&year=2021']) await check(path);
   await context.close();
 });

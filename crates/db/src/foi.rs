@@ -810,3 +810,20 @@ pub async fn import_ledger(
     tx.commit().await?;
     Ok(rows.len())
 }
+
+/// The requests that disputes `dispute_ids` are about, each once, in id order.
+pub async fn requests_of_disputes(db: &Db, dispute_ids: &[i64]) -> Result<Vec<i64>> {
+    if dispute_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    on_pool!(db, pool => {
+        let mut query = sqlx::QueryBuilder::new("SELECT DISTINCT request_id FROM foi_disputes WHERE id IN (");
+        let mut list = query.separated(", ");
+        for id in dispute_ids {
+            list.push_bind(*id);
+        }
+        query.push(") ORDER BY request_id");
+        query.build_query_scalar().fetch_all(pool).await
+    })
+    .map_err(Into::into)
+}

@@ -216,6 +216,7 @@ pub async fn load(db: &Db, actor: &Actor) -> Result<usize> {
         return Ok(0);
     }
     let cases = cases()?;
+    let mut created = Vec::with_capacity(cases.len());
     for (serial, (channel, arrived, confirmed, applicant_type, events)) in cases.iter().enumerate()
     {
         let new = NewRequest {
@@ -232,6 +233,7 @@ pub async fn load(db: &Db, actor: &Actor) -> Result<usize> {
         };
         let request =
             fazhi_db::foi::create_request(db, actor, fazhi_core::clock::now(), &new).await?;
+        created.push(request.id);
         for event in events {
             let today = event.date();
             fazhi_db::foi::add_event(
@@ -245,5 +247,117 @@ pub async fn load(db: &Db, actor: &Actor) -> Result<usize> {
             .await?;
         }
     }
+    for (case, route, filed, concluded) in disputes() {
+        let dispute = fazhi_db::foi::NewDispute {
+            route,
+            filed_on: date(filed)?,
+            concluded: concluded
+                .map(|(on, decision)| date(on).map(|on| (on, decision)))
+                .transpose()?,
+        };
+        let request = created
+            .get(case)
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("演示复议诉讼指向不存在的第{case}件申请"))?;
+        let today = dispute.concluded.map_or(dispute.filed_on, |(on, _)| on);
+        fazhi_db::foi::add_dispute(
+            db,
+            actor,
+            fazhi_core::clock::now(),
+            request,
+            &dispute,
+            today,
+        )
+        .await?;
+    }
+    let office = fazhi_db::org::agency_by_code(db, AGENCY)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("演示机构{AGENCY}不存在"))?;
+    for year in [2019, 2020] {
+        fazhi_db::foi_report::save_entries(
+            db,
+            actor,
+            fazhi_core::clock::now(),
+            &office,
+            year,
+            &report_entries(year),
+        )
+        .await?;
+        fazhi_db::foi_report::publish(db, actor, fazhi_core::clock::now(), AGENCY, year).await?;
+    }
     Ok(cases.len())
+}
+
+/// (case index, route, filed, conclusion): the withheld third-party case went to
+/// reconsideration and then to court; the "not held" answer was sued directly.
+type DemoDispute = (
+    usize,
+    fazhi_core::foi::dispute::Route,
+    &'static str,
+    Option<(&'static str, fazhi_core::foi::dispute::Decision)>,
+);
+
+fn disputes() -> Vec<DemoDispute> {
+    use fazhi_core::foi::dispute::{Decision, Route};
+    vec![
+        (
+            7,
+            Route::Reconsideration,
+            "2020-08-20",
+            Some(("2020-10-30", Decision::Upheld)),
+        ),
+        (7, Route::SuitAfterReconsideration, "2020-11-20", None),
+        (
+            5,
+            Route::DirectSuit,
+            "2020-07-10",
+            Some(("2020-12-01", Decision::Corrected)),
+        ),
+    ]
+}
+
+/// The hand-entered parts of the demo reports (2019 format for 2019 and 2020): every figure of
+/// section 二, the fees and the narratives, all marked as demo.
+fn report_entries(year: i32) -> Vec<(String, String)> {
+    use fazhi_core::foi::annual::{CellKind, FEES_KEY, cell_key, section_two_tables};
+    use fazhi_core::foi::report::Format;
+    let mut entries = vec![
+        (FEES_KEY.to_string(), "0".to_string()),
+        (
+            "一".to_string(),
+            format!("（演示数据）{year}年，本机关坚持以公开为常态、不公开为例外，依法办理政府信息公开申请，按时答复，无逾期答复情况。"),
+        ),
+        (
+            "五".to_string(),
+            "（演示数据）存在的主要问题：部分政策解读形式较单一。改进措施：增加图解、问答等解读形式。"
+                .to_string(),
+        ),
+        (
+            "六".to_string(),
+            "（演示数据）本年度无其他需要报告的事项。".to_string(),
+        ),
+    ];
+    let mut seed = u64::try_from(year).unwrap_or(2020);
+    for table in section_two_tables(Format::F2019) {
+        for row in table.rows {
+            for (column, kind) in table.columns {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let small = (seed >> 33) % 40;
+                let value = match kind {
+                    CellKind::Change if small % 3 == 0 => "0".to_string(),
+                    CellKind::Change => format!(
+                        "{}{}",
+                        if small % 2 == 0 { "+" } else { "-" },
+                        small % 5 + 1
+                    ),
+                    CellKind::Amount => format!("{}.{:02}", small * 3, small % 100),
+                    CellKind::Count => small.to_string(),
+                };
+                entries.push((cell_key(table, row, column), value));
+            }
+        }
+    }
+    entries
 }

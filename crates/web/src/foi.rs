@@ -13,12 +13,13 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
+use fazhi_core::foi::dispute::{Decision, Route};
 use fazhi_core::foi::{
     APPLICANT_TYPES, Channel, Clock, ClockEvent, ClockState, Consulted, Ground, Outcome,
     OutcomeCode,
 };
 use fazhi_core::org::{Action, Target, scopes_allowing};
-use fazhi_db::foi::{FORMS, NewRequest, QueueRow, RequestRow};
+use fazhi_db::foi::{DisputeRow, FORMS, NewDispute, NewRequest, QueueRow, RequestRow};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -27,6 +28,11 @@ pub fn router() -> Router<AppState> {
         .route("/admin/foi/new", get(new_page).post(create))
         .route("/admin/foi/{id}", get(request_page))
         .route("/admin/foi/{id}/events", post(add_event))
+        .route("/admin/foi/{id}/disputes", post(add_dispute))
+        .route(
+            "/admin/foi/{id}/disputes/{dispute}/conclude",
+            post(conclude_dispute),
+        )
 }
 
 /// How a request stands today, for the queue.
@@ -238,6 +244,9 @@ struct RequestPage {
     applicant_name: String,
     contact: String,
     events: Vec<(String, String)>,
+    disputes: Vec<DisputeRow>,
+    routes: Vec<(&'static str, &'static str)>,
+    decisions: Vec<(&'static str, &'static str)>,
     clock: Result<Clock, String>,
     derivation: String,
     may_draft: bool,
@@ -320,6 +329,9 @@ async fn render_request(
             .iter()
             .map(|e| (format!("{} {}", e.date(), e.zh()), event_line(e)))
             .collect(),
+        disputes: fazhi_db::foi::disputes(&state.db, request.id).await?,
+        routes: Route::ALL.iter().map(|r| (r.as_str(), r.zh())).collect(),
+        decisions: Decision::ALL.iter().map(|d| (d.as_str(), d.zh())).collect(),
         derivation: clock.as_ref().map(|c| c.due.explain()).unwrap_or_default(),
         clock,
         may_draft: staff.may(Action::Draft, &request.target()),
@@ -441,11 +453,110 @@ async fn add_event(
         Ok::<(), AppError>(())
     }
     .await;
-    match outcome {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/foi/{id}")).into_response()),
+    on_request_page(&state, &staff, request, outcome).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct DisputeForm {
+    #[serde(default)]
+    route: String,
+    #[serde(default)]
+    filed_on: String,
+    #[serde(default)]
+    concluded_on: String,
+    #[serde(default)]
+    result: String,
+}
+
+/// A result with its date from a form: both or neither (pending).
+fn conclusion(on: &str, result: &str) -> Result<Option<(NaiveDate, Decision)>, AppError> {
+    match (optional_date(on, "审结日期")?, result.trim()) {
+        (None, "") => Ok(None),
+        (Some(on), result) if !result.is_empty() => {
+            let decision = Decision::parse(result)
+                .ok_or_else(|| AppError::Invalid("结果应为维持、纠正或其他".into()))?;
+            Ok(Some((on, decision)))
+        }
+        _ => Err(AppError::Invalid(
+            "已审结的须同时填写审结日期和结果；尚未审结的两项都不填".into(),
+        )),
+    }
+}
+
+/// Runs a change on a request's page: back to the page when done, the page with the message when
+/// the input is refused.
+async fn on_request_page(
+    state: &AppState,
+    staff: &Staff,
+    request: RequestRow,
+    change: Result<(), AppError>,
+) -> Result<Response, AppError> {
+    match change {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/foi/{}", request.id)).into_response()),
         Err(AppError::Invalid(message)) => {
-            render_request(&state, &staff, request, Some(message)).await
+            render_request(state, staff, request, Some(message)).await
         }
         Err(other) => Err(other),
     }
+}
+
+async fn add_dispute(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<DisputeForm>,
+) -> Result<Response, AppError> {
+    let request = allowed(&state, &staff, id, Action::Draft).await?;
+    let change = async {
+        let dispute = NewDispute {
+            route: Route::parse(&form.route)
+                .ok_or_else(|| AppError::Invalid("请选择复议或诉讼的途径".into()))?,
+            filed_on: date_field(&form.filed_on, "受理日期")?,
+            concluded: conclusion(&form.concluded_on, &form.result)?,
+        };
+        fazhi_db::foi::add_dispute(
+            &state.db,
+            &staff.actor(),
+            fazhi_core::clock::now(),
+            id,
+            &dispute,
+            fazhi_core::clock::beijing_today(),
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
+    on_request_page(&state, &staff, request, change).await
+}
+
+async fn conclude_dispute(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, dispute)): Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<DisputeForm>,
+) -> Result<Response, AppError> {
+    let request = allowed(&state, &staff, id, Action::Draft).await?;
+    let change = async {
+        if !fazhi_db::foi::disputes(&state.db, id)
+            .await?
+            .iter()
+            .any(|d| d.id == dispute)
+        {
+            return Err(AppError::NotFound);
+        }
+        let concluded = conclusion(&form.concluded_on, &form.result)?
+            .ok_or_else(|| AppError::Invalid("请填写审结日期和结果".into()))?;
+        fazhi_db::foi::conclude_dispute(
+            &state.db,
+            &staff.actor(),
+            fazhi_core::clock::now(),
+            dispute,
+            concluded,
+            fazhi_core::clock::beijing_today(),
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
+    on_request_page(&state, &staff, request, change).await
 }

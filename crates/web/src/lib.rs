@@ -12,8 +12,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub mod admin;
 pub mod api;
+pub mod docx;
 pub mod error;
 pub mod foi;
+pub mod foi_report;
 pub mod metrics;
 pub mod portal;
 pub mod power_drafts;
@@ -101,6 +103,7 @@ pub fn router(state: AppState) -> Router {
         .merge(powers::router())
         .merge(power_drafts::router())
         .merge(foi::router())
+        .merge(foi_report::router())
         .merge(metrics::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(error::localize_rejections))

@@ -44,6 +44,7 @@ impl Layout {
             ("/", "首页"),
             ("/powers", "权责清单"),
             ("/calendar", "工作日计算"),
+            ("/foi/reports", "信息公开年报"),
         ];
         if let Some(staff) = staff {
             entries.push(("/admin", "工作台"));

@@ -213,6 +213,8 @@ pub struct AnnualReport {
     pub section_four_title: String,
     pub section_five: Narrative,
     pub section_six: Narrative,
+    /// The 信息处理费 collected in the year (元), entered by hand.
+    pub fees_yuan: Option<String>,
     /// Failed E equations: the report cannot be published.
     pub errors: Vec<String>,
     /// Failed W checks and missing hand-entered figures.
@@ -322,6 +324,7 @@ pub fn assemble(inputs: Inputs<'_>, three: SectionThree, four: SectionFour) -> A
         title: section_title(6, format).to_string(),
         key: "六".into(),
         generated: fees
+            .as_ref()
             .map(|amount| vec![format!("本年度收取信息处理费{amount}元（手工填报）。")])
             .unwrap_or_default(),
         text: entries.get("六").cloned().unwrap_or_default(),
@@ -355,6 +358,7 @@ pub fn assemble(inputs: Inputs<'_>, three: SectionThree, four: SectionFour) -> A
             text: entries.get("五").cloned().unwrap_or_default(),
         },
         section_six,
+        fees_yuan: fees,
         errors,
         warnings,
     }

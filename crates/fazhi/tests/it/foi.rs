@@ -253,7 +253,7 @@ fn ledger_grid(rows: &[&[&str]]) -> fazhi_core::powers::import::Grid {
         .collect()
 }
 
-fn ledger(rows: &[&[&str]]) -> Vec<fazhi_core::foi::ledger::LedgerRow> {
+pub fn ledger(rows: &[&[&str]]) -> Vec<fazhi_core::foi::ledger::LedgerRow> {
     fazhi_core::foi::ledger::parse_ledger(&ledger_grid(rows), 2021, date("2026-11-28")).unwrap()
 }
 
@@ -494,7 +494,7 @@ async fn disputes_are_recorded_concluded_once_and_dated_after_the_request() {
 }
 
 /// Every section 二 key of a year's format, with a valid value, and the fees.
-fn complete_entries(format: fazhi_core::foi::report::Format) -> Vec<(String, String)> {
+pub fn complete_entries(format: fazhi_core::foi::report::Format) -> Vec<(String, String)> {
     use fazhi_core::foi::annual::{CellKind, FEES_KEY, cell_key, section_two_tables};
     let mut entries = vec![(FEES_KEY.to_string(), "0".to_string())];
     for table in section_two_tables(format) {

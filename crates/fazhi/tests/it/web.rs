@@ -306,6 +306,12 @@ async fn permission_matrix() {
         ("GET /admin/powers",                   [OK,    DENIED, OK,      OK,    DENIED, DENIED, OK]),
         ("GET /admin/foi",                      [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
         ("GET /admin/foi/new",                  [OK,    DENIED, OK,      DENIED, DENIED, DENIED, OK]),
+        // The city office's annual report: its own staff and the city-wide roles.
+        ("GET /admin/foi/report?agency=G441400-002&year=2021", [OK, DENIED, OK, OK, OK, DENIED, DENIED]),
+        ("GET /admin/foi/report/download?agency=G441400-002&year=2021&format=json", [OK, DENIED, OK, OK, OK, DENIED, DENIED]),
+        ("POST /admin/foi/report/entries office", [REDIRECT, DENIED, REDIRECT, DENIED, DENIED, DENIED, DENIED]),
+        // Allowed publishers are refused for the missing figures (422), the others by permission.
+        ("POST /admin/foi/report/publish office", [INVALID, DENIED, DENIED, INVALID, DENIED, DENIED, DENIED]),
         ("GET /admin/powers/item?code=DEMO-XK-QS", [OK, DENIED, OK,      DENIED, DENIED, DENIED, OK]),
         // A new item proposed for 梅江区水务局: its county's clerk, not the city office's.
         ("POST /admin/powers/item mj",          [OK,    DENIED, DENIED,  DENIED, DENIED, DENIED, OK]),
@@ -386,6 +392,18 @@ async fn request_route(browser: &mut Browser, route: &str, unique: &str) -> u16 
             new_user_fields(&username, "G441402-002"),
         ),
         "/admin/calendar" => ("/admin/calendar", vec![("year", "2027".into())]),
+        "/admin/foi/report/entries office" => (
+            "/admin/foi/report/entries",
+            vec![
+                ("agency", "G441400-002".into()),
+                ("year", "2021".into()),
+                ("一", format!("总体情况{unique}")),
+            ],
+        ),
+        "/admin/foi/report/publish office" => (
+            "/admin/foi/report/publish",
+            vec![("agency", "G441400-002".into()), ("year", "2021".into())],
+        ),
         "/admin/powers/item mj" => (
             "/admin/powers/item",
             vec![
@@ -1344,5 +1362,198 @@ async fn a_clerk_registers_an_application_and_records_its_clock_on_the_staff_pag
         );
         let own_queue = clerk.get("/admin/foi").await.body;
         assert!(own_queue.contains("2025-G441400-002-0001") && !own_queue.contains("李四"));
+    }
+}
+
+#[tokio::test]
+async fn the_annual_report_is_filled_in_published_and_downloaded() {
+    use fazhi_core::foi::report::Format;
+    for db in support::demo_backends().await {
+        let rows = crate::foi::ledger(&[
+            &[
+                "W-1",
+                "G441400-002",
+                "邮寄",
+                "2021-03-01",
+                "商业企业",
+                "予以公开",
+                "2021-03-10",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+            &[
+                "W-2",
+                "G441400-002",
+                "当面",
+                "2021-12-27",
+                "自然人",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+        ]);
+        fazhi_db::foi::import_ledger(
+            &db,
+            &fazhi_db::Actor::cli("test"),
+            fazhi_core::clock::now(),
+            &rows,
+        )
+        .await
+        .unwrap();
+        let mut public = Browser::new(support::app(&db).await);
+        assert_eq!(
+            public.get("/foi/reports/G441400-002/2021").await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        let mut clerk = logged_in(&db, "fb.clerk").await;
+        let page = clerk
+            .get("/admin/foi/report?agency=G441400-002&year=2021")
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body
+                .contains("梅州市人民政府办公室2021年政府信息公开工作年度报告")
+        );
+        assert!(
+            page.body.contains("第二部分尚有10项数据未填报"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("四、政府信息公开行政复议、行政诉讼情况"));
+        // The R1 total links to the two requests it counts.
+        let link = "/admin/foi/report/cell?agency=G441400-002&#38;year=2021&#38;section=3&#38;row=R1&#38;column=6";
+        assert!(page.body.contains(link), "{}", page.body);
+        let cell = clerk.get(&link.replace("&#38;", "&")).await;
+        assert!(
+            cell.body.contains("W-1") && cell.body.contains("W-2"),
+            "{}",
+            cell.body
+        );
+
+        let csrf = clerk.csrf("/admin/foi/report").await;
+        let bad = [
+            ("csrf_token", csrf.as_str()),
+            ("agency", "G441400-002"),
+            ("year", "2021"),
+            ("一", "<script>alert(1)</script>"),
+            (
+                "二/第二十条第（八）项/行政事业性收费/本年收费金额（单位：万元）",
+                "1.234567",
+            ),
+        ];
+        let refused = clerk.post("/admin/foi/report/entries", &bad).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("最多4位小数"), "{}", refused.body);
+        assert_eq!(count(&db, "foi_report_entries").await, 0);
+
+        let mut fields: Vec<(String, String)> = crate::foi::complete_entries(Format::F2021);
+        fields.push((
+            "一".into(),
+            "<script>alert(1)</script>全年依法答复。".into(),
+        ));
+        let mut pairs: Vec<(&str, &str)> = vec![
+            ("csrf_token", &csrf),
+            ("agency", "G441400-002"),
+            ("year", "2021"),
+        ];
+        pairs.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let saved = clerk.post("/admin/foi/report/entries", &pairs).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let page = clerk.get(saved.location.as_deref().unwrap()).await.body;
+        assert!(page.contains("已保存填报内容"));
+        assert!(
+            page.contains("alert(1)") && !page.contains("<script>alert"),
+            "escaped"
+        );
+
+        let mut reviewer = logged_in(&db, "fb.reviewer").await;
+        let csrf = reviewer.csrf("/admin/foi/report").await;
+        let publish = [
+            ("csrf_token", csrf.as_str()),
+            ("agency", "G441400-002"),
+            ("year", "2021"),
+        ];
+        assert_eq!(
+            reviewer
+                .post("/admin/foi/report/publish", &publish)
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+
+        let list = public.get("/foi/reports").await.body;
+        assert!(list.contains("/foi/reports/G441400-002/2021"), "{list}");
+        let shown = public.get("/foi/reports/G441400-002/2021").await;
+        assert_eq!(shown.status, StatusCode::OK);
+        assert!(
+            shown.body.contains("全年依法答复。") && !shown.body.contains("/admin/foi/report/cell")
+        );
+
+        let docx = public
+            .get("/foi/reports/G441400-002/2021/download?format=docx")
+            .await;
+        assert!(docx.content_type.contains("wordprocessingml"));
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx.bytes)).unwrap();
+        let mut document = String::new();
+        std::io::Read::read_to_string(
+            &mut archive.by_name("word/document.xml").unwrap(),
+            &mut document,
+        )
+        .unwrap();
+        assert!(document.contains("梅州市人民政府办公室2021年政府信息公开工作年度报告"));
+        assert!(
+            document.contains("&lt;script&gt;"),
+            "text is escaped in the XML"
+        );
+        assert!(document.contains("三、本年度办理结果"));
+
+        let xlsx = public
+            .get("/foi/reports/G441400-002/2021/download?format=xlsx")
+            .await;
+        use calamine::Reader;
+        let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(xlsx.bytes)).unwrap();
+        let sheet = workbook.worksheet_range("年度报告").unwrap();
+        let texts: Vec<String> = sheet
+            .rows()
+            .flat_map(|r| r.iter().map(|c| c.to_string()))
+            .collect();
+        assert!(
+            texts
+                .iter()
+                .any(|t| t == "一、本年新收政府信息公开申请数量")
+        );
+        assert!(
+            texts
+                .iter()
+                .any(|t| t == "梅州市人民政府办公室2021年政府信息公开工作年度报告")
+        );
+
+        let json = public
+            .get("/foi/reports/G441400-002/2021/download?format=json")
+            .await;
+        let value: serde_json::Value = serde_json::from_slice(&json.bytes).unwrap();
+        assert_eq!(value["section_three"]["rows"][0]["values"][6], 2);
+        assert_eq!(
+            value["section_three"]["rows"][0]["cases"][6]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(
+            public
+                .get("/foi/reports/G441400-002/2021/download?format=pdf")
+                .await
+                .status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
     }
 }
