@@ -157,6 +157,45 @@ test('a clerk registers a disclosure request and sees its statutory due date', a
   await context.close();
 });
 
+test('a citizen applies online, a double click makes one application, and the link follows it', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', bypassCSP: true });
+  const p = await context.newPage();
+  p.errors = [];
+  p.on('pageerror', (e) => p.errors.push(e.message));
+  await p.goto(`${base}/foi/apply`);
+  await p.getByLabel('受理申请的机关').selectOption({ label: '梅州市人民政府办公室' });
+  await p.getByLabel('申请人类型').selectOption('商业企业');
+  await p.getByLabel('姓名或名称').fill('梅州某某贸易有限公司');
+  await p.getByLabel('联系方式').fill('0753-2666666');
+  await p.getByLabel('所需政府信息的名称').fill('2025年梅州市政府采购意向公开目录');
+  await p.evaluate(AXE_SOURCE);
+  const form = await p.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  assert.deepEqual(form.violations.map((v) => v.id), []);
+  await p.getByRole('button', { name: '提交申请' }).dblclick();
+  await p.getByText('申请已提交，编号').waitFor();
+  const tracking = p.url();
+  assert.match(tracking, /\/foi\/track\/[0-9a-f]{64}\?new=1$/);
+  await p.getByText('待工作人员与您确认').waitFor();
+  assert.equal(await p.getByText('梅州某某贸易有限公司').count(), 0, 'no personal data on the tracking page');
+  await p.evaluate(AXE_SOURCE);
+  const track = await p.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  assert.deepEqual(track.violations.map((v) => v.id), []);
+  await p.screenshot({ path: join(SHOTS, 'foi-apply-receipt.png'), fullPage: true });
+  // Staff see exactly one application waiting for confirmation, confirm it, and the link shows the due date.
+  const staff = await context.newPage();
+  await login(staff, 'fb.clerk');
+  await staff.goto(`${base}/admin/foi`);
+  await staff.getByText('待确认的网上申请：1件').waitFor();
+  await staff.locator('a[href^="/admin/foi/submissions/"]').click();
+  await staff.getByRole('button', { name: '登记确认，开始计时' }).click();
+  await staff.getByText('答复期限：').waitFor();
+  await p.goto(tracking.replace('?new=1', ''));
+  await p.getByText('收到申请之日').waitFor();
+  await p.getByText('办理中').waitFor();
+  assert.deepEqual(p.errors, []);
+  await context.close();
+});
+
 test('the annual report is filled in on its page and its figures open the cases they count', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', bypassCSP: true });
   const p = await context.newPage();

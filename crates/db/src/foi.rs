@@ -31,7 +31,7 @@ pub struct NewRequest {
 }
 
 /// Checks the fields a person fills in; the first problem, in Chinese.
-fn check(new: &NewRequest) -> Result<()> {
+pub(crate) fn check(new: &NewRequest) -> Result<()> {
     let length = |text: &str, label: &str, max: usize| -> Result<()> {
         let chars = text.trim().chars().count();
         if chars == 0 || chars > max {
@@ -103,6 +103,19 @@ pub async fn create_request(
     now: DateTime<Utc>,
     new: &NewRequest,
 ) -> Result<RequestRow> {
+    let (agency, received_on) = prepare(db, new).await?;
+    let mut tx = db.begin().await?;
+    let id = insert_request(&mut tx, actor, now, new, &agency, received_on).await?;
+    tx.commit().await?;
+    request(db, id).await?.ok_or(DbError::NotFound)
+}
+
+/// Checks an application before it is written: its fields, its receipt date by channel, its
+/// agency, and that its clock can be worked out. Returns the agency and the receipt date.
+pub(crate) async fn prepare(
+    db: &Db,
+    new: &NewRequest,
+) -> Result<(crate::org::AgencyRow, NaiveDate)> {
     check(new)?;
     let received_on = receipt_date(new.channel, new.arrived_on, new.confirmed_on)
         .map_err(|e| DbError::Invalid(e.to_string()))?;
@@ -117,16 +130,29 @@ pub async fn create_request(
         received_on,
     )
     .await?;
-    let mut tx = db.begin().await?;
+    Ok((agency, received_on))
+}
+
+/// Writes a checked application with its receipt event and audit entry; returns its id. The
+/// case number is `YYYY-<agency code>-NNNN`, by year of receipt.
+pub(crate) async fn insert_request(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    new: &NewRequest,
+    agency: &crate::org::AgencyRow,
+    received_on: NaiveDate,
+) -> Result<i64> {
+    let received = ClockEvent::Received { on: received_on };
     let prefix = format!("{}-{}-", received_on.year(), agency.code);
-    let taken: i64 = on_tx!(&mut tx, conn => {
+    let taken: i64 = on_tx!(tx, conn => {
         sqlx::query_scalar("SELECT COUNT(*) FROM foi_requests WHERE case_number LIKE $1")
             .bind(format!("{prefix}%"))
             .fetch_one(&mut *conn)
             .await
     })?;
     let case_number = format!("{prefix}{:04}", taken + 1);
-    let id: i64 = on_tx!(&mut tx, conn => {
+    let id: i64 = on_tx!(tx, conn => {
         sqlx::query_scalar(
             "INSERT INTO foi_requests (case_number, agency_id, channel, arrived_on, confirmed_on, received_on, \
              applicant_type, applicant_name, contact, description, purpose, form_requested, created_by, created_at) \
@@ -149,7 +175,7 @@ pub async fn create_request(
         .fetch_one(&mut *conn)
         .await
     })?;
-    insert_event(&mut tx, actor, now, id, 1, &received).await?;
+    insert_event(tx, actor, now, id, 1, &received).await?;
     // The audit entry names the case, not the applicant (personal data stays in the request).
     let logged = serde_json::json!({
         "case_number": case_number,
@@ -158,7 +184,7 @@ pub async fn create_request(
         "received_on": received_on,
     });
     audit::append(
-        &mut tx,
+        tx,
         actor,
         now,
         Change::<(), _> {
@@ -171,8 +197,7 @@ pub async fn create_request(
         },
     )
     .await?;
-    tx.commit().await?;
-    request(db, id).await?.ok_or(DbError::NotFound)
+    Ok(id)
 }
 
 pub async fn request(db: &Db, id: i64) -> Result<Option<RequestRow>> {

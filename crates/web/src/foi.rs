@@ -65,6 +65,8 @@ struct QueueView {
 struct QueuePage {
     layout: Layout,
     rows: Vec<QueueView>,
+    /// Online applications waiting for the confirmation that makes them received.
+    unconfirmed: Vec<(fazhi_db::foi_online::SubmissionRow, i64)>,
     may_draft: bool,
 }
 
@@ -102,9 +104,18 @@ async fn queue_page(State(state): State<AppState>, staff: Staff) -> Result<Respo
             },
         })
         .collect();
+    let unconfirmed = fazhi_db::foi_online::unconfirmed(&state.db, scopes.as_deref())
+        .await?
+        .into_iter()
+        .map(|s| {
+            let waiting = (today - s.submitted_on).num_days();
+            (s, waiting)
+        })
+        .collect();
     html(QueuePage {
         layout: Layout::new("依申请公开", "/admin/foi", Some(&staff)),
         rows,
+        unconfirmed,
         may_draft: staff.may_somewhere(Action::Draft),
     })
 }

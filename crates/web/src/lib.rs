@@ -15,6 +15,7 @@ pub mod api;
 pub mod docx;
 pub mod error;
 pub mod foi;
+pub mod foi_online;
 pub mod foi_report;
 pub mod metrics;
 pub mod portal;
@@ -104,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .merge(power_drafts::router())
         .merge(foi::router())
         .merge(foi_report::router())
+        .merge(foi_online::router())
         .merge(metrics::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(error::localize_rejections))

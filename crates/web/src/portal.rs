@@ -44,6 +44,7 @@ impl Layout {
             ("/", "首页"),
             ("/powers", "权责清单"),
             ("/calendar", "工作日计算"),
+            ("/foi/apply", "申请公开"),
             ("/foi/reports", "信息公开年报"),
         ];
         if let Some(staff) = staff {
@@ -145,22 +146,7 @@ async fn login_page(
     if visitor.staff.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
-    let (cookie, csrf) = match (&visitor.token, &visitor.csrf_token) {
-        (Some(_), Some(csrf)) => (None, csrf.clone()),
-        _ => {
-            let session = fazhi_db::auth::create_session(
-                &state.db,
-                None,
-                fazhi_core::clock::now(),
-                state.config.session_ttl,
-            )
-            .await?;
-            (
-                Some(session_cookie(&state, &session.token)),
-                session.csrf_token,
-            )
-        }
-    };
+    let (cookie, csrf) = crate::session::visitor_csrf(&state, &visitor).await?;
     let page = LoginPage {
         layout: Layout::new("登录", "/login", None),
         login_csrf: csrf,
@@ -169,11 +155,7 @@ async fn login_page(
         error: None,
     };
     let mut response = html(page)?;
-    if let Some(cookie) = cookie
-        && let Ok(value) = header::HeaderValue::from_str(&cookie)
-    {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
+    crate::session::set_cookie(&mut response, cookie);
     Ok(response)
 }
 

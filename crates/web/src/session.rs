@@ -230,6 +230,39 @@ impl FromRequestParts<AppState> for ApiClient {
     }
 }
 
+/// The CSRF token for a form shown to `visitor`: the session's, or that of a new anonymous
+/// session whose cookie must then be set on the response.
+pub async fn visitor_csrf(
+    state: &AppState,
+    visitor: &Visitor,
+) -> Result<(Option<String>, String), AppError> {
+    if let (Some(_), Some(csrf)) = (&visitor.token, &visitor.csrf_token) {
+        return Ok((None, csrf.clone()));
+    }
+    let session = fazhi_db::auth::create_session(
+        &state.db,
+        None,
+        fazhi_core::clock::now(),
+        state.config.session_ttl,
+    )
+    .await?;
+    Ok((
+        Some(session_cookie(state, &session.token)),
+        session.csrf_token,
+    ))
+}
+
+/// Sets a session cookie made by [`visitor_csrf`], if one was.
+pub fn set_cookie(response: &mut Response, cookie: Option<String>) {
+    if let Some(cookie) = cookie
+        && let Ok(value) = axum::http::HeaderValue::from_str(&cookie)
+    {
+        response
+            .headers_mut()
+            .insert(axum::http::header::SET_COOKIE, value);
+    }
+}
+
 /// A form whose `csrf_token` field must match the session's token. Every POST handler takes one.
 pub struct CsrfForm<T>(pub T);
 

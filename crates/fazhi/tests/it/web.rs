@@ -1557,3 +1557,136 @@ async fn the_annual_report_is_filled_in_published_and_downloaded() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_online_application_is_submitted_once_confirmed_by_staff_and_followed_by_its_link() {
+    for db in support::demo_backends().await {
+        let mut public = Browser::new(support::app(&db).await);
+        let form = public.get("/foi/apply").await;
+        assert_eq!(form.status, StatusCode::OK);
+        let csrf = support::csrf_of(&form.body);
+        let key_at =
+            form.body.find("name=\"key\" value=\"").unwrap() + "name=\"key\" value=\"".len();
+        let key = form.body[key_at..key_at + 64].to_string();
+        let fields = |contact: &'static str| {
+            vec![
+                ("csrf_token", csrf.clone()),
+                ("key", key.clone()),
+                ("agency_code", "G441400-002".to_string()),
+                ("applicant_type", "自然人".into()),
+                ("applicant_name", "赵六".into()),
+                ("contact", contact.into()),
+                ("description", "2025年市级财政专项资金分配表".into()),
+                ("purpose", String::new()),
+                ("form_requested", "电子邮件".into()),
+            ]
+        };
+        let no_contact = fields("");
+        let pairs: Vec<(&str, &str)> = no_contact.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = public.post("/foi/apply", &pairs).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("联系方式"), "{}", refused.body);
+        assert_eq!(count(&db, "foi_submissions").await, 0);
+
+        let good = fields("zhao6@example.cn");
+        let pairs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let sent = public.post("/foi/apply", &pairs).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        let tracking = sent.location.clone().unwrap();
+        assert_eq!(tracking, format!("/foi/track/{key}?new=1"));
+        // A double click sends the same form again: the same submission, nothing new.
+        let again = public.post("/foi/apply", &pairs).await;
+        assert_eq!(again.location.as_deref(), Some(tracking.as_str()));
+        assert_eq!(count(&db, "foi_submissions").await, 1);
+        assert_eq!(
+            count(&db, "foi_requests").await,
+            0,
+            "not received until confirmed"
+        );
+
+        let page = public.get(&tracking).await;
+        assert!(page.body.contains("待工作人员与您确认"), "{}", page.body);
+        assert!(
+            !page.body.contains("赵六") && !page.body.contains("zhao6@"),
+            "no personal data"
+        );
+        let bad_key = "0".repeat(64);
+        assert_eq!(
+            public.get(&format!("/foi/track/{bad_key}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        let mut clerk = logged_in(&db, "fb.clerk").await;
+        let queue = clerk.get("/admin/foi").await.body;
+        assert!(queue.contains("待确认的网上申请：1件"), "{queue}");
+        let id = fazhi_db::foi_online::unconfirmed(&db, None).await.unwrap()[0].id;
+        let mut other_county = logged_in(&db, "mj.clerk").await;
+        assert_eq!(
+            other_county
+                .get(&format!("/admin/foi/submissions/{id}"))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        assert!(
+            !other_county
+                .get("/admin/foi")
+                .await
+                .body
+                .contains("待确认的网上申请")
+        );
+        let shown = clerk
+            .get(&format!("/admin/foi/submissions/{id}"))
+            .await
+            .body;
+        assert!(shown.contains("赵六") && shown.contains("zhao6@example.cn"));
+
+        let csrf = clerk.csrf(&format!("/admin/foi/submissions/{id}")).await;
+        let today = fazhi_core::clock::beijing_today().to_string();
+        let confirm = format!("/admin/foi/submissions/{id}/confirm");
+        let early = clerk
+            .post(
+                &confirm,
+                &[
+                    ("csrf_token", &csrf),
+                    ("confirmed_on", "2020-01-01"),
+                    ("method", "电话"),
+                ],
+            )
+            .await;
+        assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(count(&db, "foi_requests").await, 0);
+        let done = clerk
+            .post(
+                &confirm,
+                &[
+                    ("csrf_token", &csrf),
+                    ("confirmed_on", &today),
+                    ("method", "电话"),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        assert_eq!(count(&db, "foi_requests").await, 1);
+        let twice = clerk
+            .post(
+                &confirm,
+                &[
+                    ("csrf_token", &csrf),
+                    ("confirmed_on", &today),
+                    ("method", "电话"),
+                ],
+            )
+            .await;
+        assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(count(&db, "foi_requests").await, 1);
+
+        let followed = public.get(&format!("/foi/track/{key}")).await.body;
+        assert!(
+            followed.contains("答复期限")
+                && followed.contains(&format!("收到申请之日</dt><dd>{today}")),
+            "{followed}"
+        );
+        assert!(!followed.contains("赵六"));
+    }
+}
