@@ -814,6 +814,7 @@ fn close(
 
 pub mod annual;
 pub mod dispute;
+pub mod fees;
 pub mod layout;
 pub mod ledger;
 pub mod report;

@@ -283,6 +283,7 @@ pub async fn assemble(
     let disputes = crate::foi::dispute_facts(db, &ids, year).await?;
     let four = section_four(&disputes, year, window).map_err(DbError::Invalid)?;
     let entries = entries(db, agency.id, year).await?;
+    let (fees_recorded_yuan, _) = crate::foi_fees::collected(db, &ids, year).await?;
     let previous_carried = published(db, agency.id, year - 1).await?.and_then(|p| {
         p.report
             .section_three
@@ -298,6 +299,7 @@ pub async fn assemble(
             covers: covered.iter().map(|a| a.code.clone()).collect(),
             year,
             entries: &entries,
+            fees_recorded_yuan,
             previous_carried,
         },
         three,

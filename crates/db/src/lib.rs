@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod foi;
+pub mod foi_fees;
 pub mod foi_online;
 pub mod foi_report;
 pub mod org;

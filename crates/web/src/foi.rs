@@ -9,7 +9,7 @@ use crate::portal::{Layout, html};
 use crate::session::{CsrfForm, Staff};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/foi/{id}", get(request_page))
         .route("/admin/foi/{id}/events", post(add_event))
         .route("/admin/foi/{id}/disputes", post(add_dispute))
+        .route("/admin/foi/{id}/fee", post(decide_fee))
         .route(
             "/admin/foi/{id}/disputes/{dispute}/conclude",
             post(conclude_dispute),
@@ -256,6 +257,9 @@ struct RequestPage {
     contact: String,
     events: Vec<(String, String)>,
     disputes: Vec<DisputeRow>,
+    fee: Option<fazhi_db::foi_fees::FeeDecision>,
+    quote: Result<fazhi_db::foi_fees::Quote, String>,
+    pages: String,
     routes: Vec<(&'static str, &'static str)>,
     decisions: Vec<(&'static str, &'static str)>,
     clock: Result<Clock, String>,
@@ -314,6 +318,17 @@ async fn render_request(
     request: RequestRow,
     error: Option<String>,
 ) -> Result<Response, AppError> {
+    render_request_with(state, staff, request, error, None).await
+}
+
+/// The request page; `pages` asks for a 按量 fee estimate.
+async fn render_request_with(
+    state: &AppState,
+    staff: &Staff,
+    request: RequestRow,
+    error: Option<String>,
+    pages: Option<u32>,
+) -> Result<Response, AppError> {
     let today = fazhi_core::clock::beijing_today();
     let events = fazhi_db::foi::events(&state.db, request.id).await?;
     let clock = fazhi_db::foi::clock(&state.db, request.id, today)
@@ -341,6 +356,11 @@ async fn render_request(
             .map(|e| (format!("{} {}", e.date(), e.zh()), event_line(e)))
             .collect(),
         disputes: fazhi_db::foi::disputes(&state.db, request.id).await?,
+        fee: fazhi_db::foi_fees::decision(&state.db, request.id).await?,
+        quote: fazhi_db::foi_fees::quote(&state.db, request.id, pages)
+            .await
+            .map_err(|e| e.to_string()),
+        pages: pages.map(|p| p.to_string()).unwrap_or_default(),
         routes: Route::ALL.iter().map(|r| (r.as_str(), r.zh())).collect(),
         decisions: Decision::ALL.iter().map(|d| (d.as_str(), d.zh())).collect(),
         derivation: clock.as_ref().map(|c| c.due.explain()).unwrap_or_default(),
@@ -359,13 +379,28 @@ async fn render_request(
     Ok(response)
 }
 
+#[derive(Deserialize, Default)]
+pub struct RequestQuery {
+    /// Pages for a 按量 fee estimate.
+    #[serde(default)]
+    pages: String,
+}
+
 async fn request_page(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
+    Query(query): Query<RequestQuery>,
 ) -> Result<Response, AppError> {
     let request = allowed(&state, &staff, id, Action::View).await?;
-    render_request(&state, &staff, request, None).await
+    let pages = match query.pages.trim() {
+        "" => None,
+        text => Some(
+            text.parse()
+                .map_err(|_| AppError::Invalid("页数应为非负整数".into()))?,
+        ),
+    };
+    render_request_with(&state, &staff, request, None, pages).await
 }
 
 #[derive(Deserialize, Default)]
@@ -563,6 +598,55 @@ async fn conclude_dispute(
             fazhi_core::clock::now(),
             dispute,
             concluded,
+            fazhi_core::clock::beijing_today(),
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
+    on_request_page(&state, &staff, request, change).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct FeeForm {
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    pages: String,
+    #[serde(default)]
+    decided_on: String,
+}
+
+/// The decision to charge the 信息处理费: taken by the head of the disclosure office (a
+/// reviewer), who is recorded as its approver.
+async fn decide_fee(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<FeeForm>,
+) -> Result<Response, AppError> {
+    let request = allowed(&state, &staff, id, Action::Review).await?;
+    let change = async {
+        let method = fazhi_core::foi::fees::Method::parse(form.method.trim())
+            .ok_or_else(|| AppError::Invalid("请选择计收方式".into()))?;
+        let pages = match form.pages.trim() {
+            "" => None,
+            text => Some(
+                text.parse()
+                    .map_err(|_| AppError::Invalid("页数应为非负整数".into()))?,
+            ),
+        };
+        let charge = fazhi_db::foi_fees::Charge {
+            method,
+            pages,
+            decided_on: date_field(&form.decided_on, "决定日期")?,
+        };
+        fazhi_db::foi_fees::decide(
+            &state.db,
+            &staff.actor(),
+            fazhi_core::clock::now(),
+            id,
+            charge,
             fazhi_core::clock::beijing_today(),
         )
         .await?;

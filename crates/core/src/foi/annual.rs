@@ -4,7 +4,7 @@
 //! the figures fazhi can count put in front, marked as generated.
 //!
 //! Hand-entered values are stored by key: `二/<heading>/<row>/<column>` for section 二,
-//! `六/信息处理费` for the fees collected (fazhi records no fee decisions yet), and `一`, `五`,
+//! `六/信息处理费` for fees collected outside fazhi (e.g. before it was used), and `一`, `五`,
 //! `六` for the narrative texts.
 
 use super::dispute::SectionFour;
@@ -114,7 +114,8 @@ pub fn cell_key(table: &SubTable, row: &str, column: &str) -> String {
     format!("二/{}/{row}/{column}", table.heading)
 }
 
-/// The key of the fees collected in the year (元), stated in section 六 (spec §5.4).
+/// The key of the fees collected in the year outside fazhi's records (元), added to the recorded
+/// ones in section 六 (spec §5.4).
 pub const FEES_KEY: &str = "六/信息处理费";
 
 /// The narrative sections and their titles in each format (spec §9).
@@ -229,6 +230,8 @@ pub struct Inputs<'a> {
     pub year: i32,
     /// Hand-entered values by key (section 二 cells, fees, narrative texts).
     pub entries: &'a BTreeMap<String, String>,
+    /// The 信息处理费 recorded in fazhi as paid in the year (元).
+    pub fees_recorded_yuan: u64,
     /// R4 of the previous year's report as published in fazhi (the seven columns in form
     /// order), if it was.
     pub previous_carried: Option<[u64; 7]>,
@@ -240,6 +243,37 @@ fn value_of(section: &SectionThree, code: &str) -> u64 {
         .iter()
         .find(|r| r.code == code)
         .map_or(0, |r| r.values[6])
+}
+
+/// An amount in 元 as fen (the hand-entered value is checked to two decimals at most).
+fn fen_of(yuan: &str) -> Option<u64> {
+    let (whole, fraction) = yuan.split_once('.').unwrap_or((yuan, ""));
+    let fraction = format!("{fraction:0<2}");
+    Some(whole.parse::<u64>().ok()? * 100 + fraction.get(..2)?.parse::<u64>().ok()?)
+}
+
+fn yuan_text(fen: u64) -> String {
+    if fen.is_multiple_of(100) {
+        (fen / 100).to_string()
+    } else {
+        format!("{}.{:02}", fen / 100, fen % 100)
+    }
+}
+
+/// Section 六's statement of the fees collected (spec §5.4): fazhi's records, plus what was
+/// entered by hand for fees collected outside them.
+fn fees_sentence(recorded_yuan: u64, hand: Option<&str>) -> String {
+    let hand_fen = hand.and_then(fen_of).unwrap_or(0);
+    let total = recorded_yuan * 100 + hand_fen;
+    if hand_fen == 0 {
+        format!("本年度收取信息处理费{}元。", yuan_text(total))
+    } else {
+        format!(
+            "本年度收取信息处理费{}元（其中{}元为本系统以外收取、手工填报）。",
+            yuan_text(total),
+            yuan_text(hand_fen)
+        )
+    }
 }
 
 /// Assembles the report from the counted tables and the hand-entered values.
@@ -287,9 +321,6 @@ pub fn assemble(inputs: Inputs<'_>, three: SectionThree, four: SectionFour) -> A
         warnings.push(format!("第二部分尚有{missing}项数据未填报"));
     }
     let fees = entries.get(FEES_KEY).cloned();
-    if fees.is_none() {
-        warnings.push("第六部分的信息处理费金额未填报".into());
-    }
     if let Some(previous) = inputs.previous_carried {
         let carried = three
             .rows
@@ -323,10 +354,7 @@ pub fn assemble(inputs: Inputs<'_>, three: SectionThree, four: SectionFour) -> A
     let section_six = Narrative {
         title: section_title(6, format).to_string(),
         key: "六".into(),
-        generated: fees
-            .as_ref()
-            .map(|amount| vec![format!("本年度收取信息处理费{amount}元（手工填报）。")])
-            .unwrap_or_default(),
+        generated: vec![fees_sentence(inputs.fees_recorded_yuan, fees.as_deref())],
         text: entries.get("六").cloned().unwrap_or_default(),
     };
     let errors: Vec<String> = three
@@ -438,6 +466,7 @@ mod tests {
                 covers: vec!["G1".into()],
                 year: 2021,
                 entries: &entries,
+                fees_recorded_yuan: 300,
                 previous_carried: Some([1, 0, 0, 0, 0, 0, 1]),
             },
             three,
@@ -455,7 +484,15 @@ mod tests {
                 .any(|w| w == "第二部分尚有10项数据未填报")
         );
         assert!(report.warnings.iter().any(|w| w.starts_with("W1 ")));
-        assert_eq!(report.publication_blockers().len(), 2);
+        assert_eq!(report.publication_blockers().len(), 1);
+        assert_eq!(
+            report.section_six.generated,
+            ["本年度收取信息处理费300元。"]
+        );
+        assert_eq!(
+            fees_sentence(300, Some("12.5")),
+            "本年度收取信息处理费312.50元（其中12.50元为本系统以外收取、手工填报）。"
+        );
         assert_eq!(report.section_one.text, "全年工作平稳。");
         assert!(report.section_one.generated[0].contains("新收政府信息公开申请0件"));
     }

@@ -286,6 +286,7 @@ mod tests {
                 covers: vec!["G1".into()],
                 year: 2021,
                 entries: &Default::default(),
+                fees_recorded_yuan: 0,
                 previous_carried: None,
             },
             count_three(&[], 2021, format).unwrap(),

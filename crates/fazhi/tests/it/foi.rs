@@ -664,3 +664,150 @@ async fn the_annual_report_is_filled_in_checked_published_and_carried_over() {
         );
     }
 }
+
+#[tokio::test]
+async fn fees_are_computed_by_the_spec_bands_decided_once_and_reported_when_paid() {
+    use fazhi_core::foi::fees::Method;
+    use fazhi_db::foi_fees::{Charge, collected, decide, quote};
+    for db in support::demo_backends().await {
+        let now = fazhi_core::clock::now();
+        let today = date("2025-12-31");
+        let mut ids = Vec::new();
+        for day in 1..=12 {
+            let arrived = format!("2025-03-{:02}", day + 2);
+            let request = create_request(
+                &db,
+                &actor(),
+                now,
+                &application(Channel::InPerson, &arrived),
+            )
+            .await
+            .unwrap();
+            ids.push(request.id);
+        }
+        // Another applicant's request does not count towards 张三's month.
+        let other = NewRequest {
+            applicant_name: "李四".into(),
+            ..application(Channel::InPerson, "2025-03-02")
+        };
+        create_request(&db, &actor(), now, &other).await.unwrap();
+        let eleventh = quote(&db, ids[10], None).await.unwrap();
+        assert_eq!(
+            (eleventh.position_in_month, eleventh.per_application_yuan),
+            (11, 100)
+        );
+        let pages = quote(&db, ids[11], Some(250)).await.unwrap();
+        assert_eq!(pages.per_page_yuan, Some(4_700));
+
+        let charge = |method, pages| Charge {
+            method,
+            pages,
+            decided_on: date("2025-03-20"),
+        };
+        let audit = count(&db, "audit_log").await;
+        let free = decide(
+            &db,
+            &actor(),
+            now,
+            ids[0],
+            charge(Method::PerApplication, None),
+            today,
+        )
+        .await;
+        assert!(
+            matches!(&free, Err(DbError::Invalid(m)) if m.contains("不收费")),
+            "{free:?}"
+        );
+        let fee = decide(
+            &db,
+            &actor(),
+            now,
+            ids[10],
+            charge(Method::PerApplication, None),
+            today,
+        )
+        .await
+        .unwrap();
+        assert_eq!(fee.amount_yuan, 100);
+        let both = decide(
+            &db,
+            &actor(),
+            now,
+            ids[10],
+            charge(Method::PerPage, Some(250)),
+            today,
+        )
+        .await;
+        assert!(
+            matches!(&both, Err(DbError::Invalid(m)) if m.contains("只能选择一种计收方式")),
+            "{both:?}"
+        );
+        let by_page = decide(
+            &db,
+            &actor(),
+            now,
+            ids[11],
+            charge(Method::PerPage, Some(250)),
+            today,
+        )
+        .await
+        .unwrap();
+        assert_eq!(by_page.amount_yuan, 4_700);
+        assert_eq!(count(&db, "foi_fee_decisions").await, 2);
+        assert_eq!(count(&db, "audit_log").await, audit + 2);
+
+        // Collected in the year of payment only.
+        for (id, notice, paid) in [(ids[10], "2025-03-21", "2025-03-25")] {
+            add_event(
+                &db,
+                &actor(),
+                now,
+                id,
+                &ClockEvent::FeeNoticeSent { on: date(notice) },
+                today,
+            )
+            .await
+            .unwrap();
+            add_event(
+                &db,
+                &actor(),
+                now,
+                id,
+                &ClockEvent::FeePaid { on: date(paid) },
+                today,
+            )
+            .await
+            .unwrap();
+        }
+        let office = fazhi_db::org::agency_by_code(&db, "G441400-002")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            collected(&db, &[office.id], 2025).await.unwrap(),
+            (100, vec![ids[10]])
+        );
+        let report = fazhi_db::foi_report::assemble(&db, "G441400-002", 2025, None, today)
+            .await
+            .unwrap();
+        assert_eq!(
+            report.section_six.generated,
+            ["本年度收取信息处理费100元。"]
+        );
+
+        // Before the fee rules (2021-01-01) nothing may be charged.
+        let old = create_request(
+            &db,
+            &actor(),
+            now,
+            &application(Channel::InPerson, "2020-06-01"),
+        )
+        .await
+        .unwrap();
+        let refused = quote(&db, old.id, None).await;
+        assert!(
+            matches!(&refused, Err(DbError::Invalid(m)) if m.contains("没有适用的信息处理费标准")),
+            "{refused:?}"
+        );
+    }
+}

@@ -1690,3 +1690,69 @@ async fn an_online_application_is_submitted_once_confirmed_by_staff_and_followed
         assert!(!followed.contains("赵六"));
     }
 }
+
+#[tokio::test]
+async fn only_a_reviewer_decides_a_fee_and_the_page_estimates_both_methods() {
+    for db in support::demo_backends().await {
+        let new = fazhi_db::foi::NewRequest {
+            agency_code: "G441400-002".into(),
+            channel: fazhi_core::foi::Channel::InPerson,
+            arrived_on: chrono::NaiveDate::from_ymd_opt(2025, 3, 3).unwrap(),
+            confirmed_on: None,
+            applicant_type: "自然人".into(),
+            applicant_name: "钱七".into(),
+            contact: "0753-2000000".into(),
+            description: "测试".into(),
+            purpose: String::new(),
+            form_requested: "纸质".into(),
+        };
+        let request =
+            fazhi_db::foi::create_request(&db, &Actor::cli("test"), fazhi_core::clock::now(), &new)
+                .await
+                .unwrap();
+        let page = format!("/admin/foi/{}", request.id);
+        let mut clerk = logged_in(&db, "fb.clerk").await;
+        let shown = clerk.get(&format!("{page}?pages=250")).await.body;
+        assert!(
+            shown.contains("按件计收可收0元") && shown.contains("按量计收250页可收4700元"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("作出收费决定"),
+            "a clerk does not decide fees"
+        );
+        let csrf = clerk.csrf(&page).await;
+        let fields = [
+            ("csrf_token", csrf.as_str()),
+            ("method", "per_page"),
+            ("pages", "250"),
+            ("decided_on", "2025-03-10"),
+        ];
+        let fee = format!("{page}/fee");
+        assert_eq!(
+            clerk.post(&fee, &fields).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let mut reviewer = logged_in(&db, "fb.reviewer").await;
+        let csrf = reviewer.csrf(&page).await;
+        let mut approved = fields;
+        approved[0] = ("csrf_token", csrf.as_str());
+        assert_eq!(
+            reviewer.post(&fee, &approved).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let decided = reviewer.get(&page).await.body;
+        assert!(
+            decided.contains("按量计收信息处理费 <strong>4700元</strong>"),
+            "{decided}"
+        );
+        let mut other_county = logged_in(&db, "mj.clerk").await;
+        let csrf = other_county.csrf("/admin/foi").await;
+        let mut foreign = fields;
+        foreign[0] = ("csrf_token", csrf.as_str());
+        assert_eq!(
+            other_county.post(&fee, &foreign).await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+}
