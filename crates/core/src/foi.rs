@@ -817,6 +817,7 @@ pub mod dispute;
 pub mod fees;
 pub mod layout;
 pub mod ledger;
+pub mod reply;
 pub mod report;
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod foi;
 pub mod foi_fees;
 pub mod foi_online;
+pub mod foi_reply;
 pub mod foi_report;
 pub mod org;
 pub mod params;

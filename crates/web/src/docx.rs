@@ -93,10 +93,19 @@ impl Docx {
     pub fn paragraph(&mut self, text: &str) {
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             self.body.push_str(&format!(
-                r#"<w:p><w:pPr><w:ind w:firstLineChars="200"/></w:pPr>{}</w:p>"#,
+                r#"<w:p><w:pPr><w:ind w:firstLine="640" w:firstLineChars="200"/></w:pPr>{}</w:p>"#,
                 run(line.trim(), "仿宋", 32, false)
             ));
         }
+    }
+
+    /// A line without indent (the addressee) or aligned right (the signature).
+    pub fn line(&mut self, text: &str, right: bool) {
+        self.body.push_str(&format!(
+            r#"<w:p><w:pPr><w:jc w:val="{}"/></w:pPr>{}</w:p>"#,
+            if right { "right" } else { "left" },
+            run(text, "仿宋", 32, false)
+        ));
     }
 
     /// A small note under a table (仿宋 小四).

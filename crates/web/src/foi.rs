@@ -30,6 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/foi/{id}/events", post(add_event))
         .route("/admin/foi/{id}/disputes", post(add_dispute))
         .route("/admin/foi/{id}/fee", post(decide_fee))
+        .route("/admin/foi/{id}/reply.docx", get(reply_docx))
+        .route("/admin/foi/{id}/deliveries", post(add_delivery))
         .route(
             "/admin/foi/{id}/disputes/{dispute}/conclude",
             post(conclude_dispute),
@@ -258,6 +260,8 @@ struct RequestPage {
     events: Vec<(String, String)>,
     disputes: Vec<DisputeRow>,
     fee: Option<fazhi_db::foi_fees::FeeDecision>,
+    deliveries: Vec<fazhi_db::foi_reply::Delivery>,
+    delivery_methods: Vec<&'static str>,
     quote: Result<fazhi_db::foi_fees::Quote, String>,
     pages: String,
     routes: Vec<(&'static str, &'static str)>,
@@ -357,6 +361,8 @@ async fn render_request_with(
             .collect(),
         disputes: fazhi_db::foi::disputes(&state.db, request.id).await?,
         fee: fazhi_db::foi_fees::decision(&state.db, request.id).await?,
+        deliveries: fazhi_db::foi_reply::deliveries(&state.db, request.id).await?,
+        delivery_methods: fazhi_db::foi_reply::DELIVERY_METHODS.to_vec(),
         quote: fazhi_db::foi_fees::quote(&state.db, request.id, pages)
             .await
             .map_err(|e| e.to_string()),
@@ -647,6 +653,82 @@ async fn decide_fee(
             fazhi_core::clock::now(),
             id,
             charge,
+            fazhi_core::clock::beijing_today(),
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
+    on_request_page(&state, &staff, request, change).await
+}
+
+/// The reply letter as a Word document for staff to check, edit and sign.
+async fn reply_docx(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let request = allowed(&state, &staff, id, Action::View).await?;
+    let letter = fazhi_db::foi_reply::letter(&state.db, id).await?;
+    let mut doc = crate::docx::Docx::new();
+    doc.title(&letter.title);
+    let count = letter.paragraphs.len();
+    for (index, paragraph) in letter.paragraphs.iter().enumerate() {
+        match index {
+            0 => doc.line(paragraph, false),
+            // The last two lines are the signature block: the agency and the date.
+            _ if index + 2 >= count => doc.line(paragraph, true),
+            _ => doc.paragraph(paragraph),
+        }
+    }
+    let body = doc.finish().map_err(AppError::Internal)?;
+    let disposition = format!(
+        "attachment; filename=\"foi-reply-{}.docx\"",
+        request.case_number
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                    .to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct DeliveryForm {
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    delivered_on: String,
+    #[serde(default)]
+    reference: String,
+}
+
+async fn add_delivery(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<DeliveryForm>,
+) -> Result<Response, AppError> {
+    let request = allowed(&state, &staff, id, Action::Draft).await?;
+    let change = async {
+        let delivery = fazhi_db::foi_reply::Delivery {
+            method: form.method.trim().to_string(),
+            delivered_on: date_field(&form.delivered_on, "送达日期")?,
+            reference: form.reference.clone(),
+        };
+        fazhi_db::foi_reply::add_delivery(
+            &state.db,
+            &staff.actor(),
+            fazhi_core::clock::now(),
+            id,
+            &delivery,
             fazhi_core::clock::beijing_today(),
         )
         .await?;

@@ -1756,3 +1756,112 @@ async fn only_a_reviewer_decides_a_fee_and_the_page_estimates_both_methods() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_reply_letter_is_drafted_from_the_outcome_and_its_delivery_recorded() {
+    use fazhi_core::foi::{ClockEvent, Ground, Outcome, OutcomeCode};
+    for db in support::demo_backends().await {
+        let date = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+        let new = fazhi_db::foi::NewRequest {
+            agency_code: "G441400-002".into(),
+            channel: fazhi_core::foi::Channel::InPerson,
+            arrived_on: date("2025-09-15"),
+            confirmed_on: None,
+            applicant_type: "自然人".into(),
+            applicant_name: "孙八".into(),
+            contact: "0753-2000001".into(),
+            description: "某企业的环评报告全文".into(),
+            purpose: String::new(),
+            form_requested: "纸质".into(),
+        };
+        let actor = Actor::cli("test");
+        let request = fazhi_db::foi::create_request(&db, &actor, fazhi_core::clock::now(), &new)
+            .await
+            .unwrap();
+        let page = format!("/admin/foi/{}", request.id);
+        let mut clerk = logged_in(&db, "fb.clerk").await;
+        let early = clerk.get(&format!("{page}/reply.docx")).await;
+        assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(early.body.contains("尚未办结"), "{}", early.body);
+        let answered = ClockEvent::Answered {
+            on: date("2025-10-09"),
+            outcome: Outcome {
+                code: OutcomeCode::Withheld,
+                ground: Some(Ground::ThirdPartyRights),
+                note: "第三方不同意公开，且不公开不会对公共利益造成重大影响。".into(),
+            },
+        };
+        fazhi_db::foi::add_event(
+            &db,
+            &actor,
+            fazhi_core::clock::now(),
+            request.id,
+            &answered,
+            date("2025-10-09"),
+        )
+        .await
+        .unwrap();
+        let letter = clerk.get(&format!("{page}/reply.docx")).await;
+        assert_eq!(letter.status, StatusCode::OK);
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(letter.bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
+            .unwrap();
+        for expected in [
+            "政府信息公开申请答复书",
+            "孙八：",
+            "2025年9月15日",
+            "保护第三方合法权益（第十五条）",
+            "第三十六条第（三）项",
+            "第三方不同意公开",
+            "2025年10月9日",
+        ] {
+            assert!(xml.contains(expected), "{expected} missing");
+        }
+        let mut other_county = logged_in(&db, "mj.clerk").await;
+        assert_eq!(
+            other_county.get(&format!("{page}/reply.docx")).await.status,
+            StatusCode::FORBIDDEN
+        );
+
+        let csrf = clerk.csrf(&page).await;
+        let deliveries = format!("{page}/deliveries");
+        let before = clerk
+            .post(
+                &deliveries,
+                &[
+                    ("csrf_token", &csrf),
+                    ("method", "邮寄"),
+                    ("delivered_on", "2025-10-01"),
+                    ("reference", ""),
+                ],
+            )
+            .await;
+        assert_eq!(before.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            before
+                .body
+                .contains("送达日期应在答复日期2025-10-09至今天之间")
+        );
+        assert_eq!(count(&db, "foi_deliveries").await, 0);
+        let sent = clerk
+            .post(
+                &deliveries,
+                &[
+                    ("csrf_token", &csrf),
+                    ("method", "邮寄"),
+                    ("delivered_on", "2025-10-11"),
+                    ("reference", "EMS 1234567890"),
+                ],
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER);
+        assert!(
+            clerk
+                .get(&page)
+                .await
+                .body
+                .contains("2025-10-11 邮寄（EMS 1234567890）")
+        );
+    }
+}
