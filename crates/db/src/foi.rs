@@ -79,9 +79,19 @@ pub struct RequestRow {
     pub received_on: NaiveDate,
     pub applicant_type: String,
     pub form_requested: String,
+    /// The due date staff last saw (see [`confirm_due`]).
+    pub acknowledged_due: Option<NaiveDate>,
 }
 
 impl RequestRow {
+    /// The due date staff last saw, when the clock now gives another (the calendar or a
+    /// parameter changed since): (seen, now).
+    pub fn changed_due(&self, clock: &Clock) -> Option<(NaiveDate, NaiveDate)> {
+        self.acknowledged_due
+            .filter(|seen| *seen != clock.due.date && clock.answered_on.is_none())
+            .map(|seen| (seen, clock.due.date))
+    }
+
     pub fn target(&self) -> fazhi_core::org::Target {
         fazhi_core::org::Target::Owned {
             agency_id: self.agency_id,
@@ -92,7 +102,7 @@ impl RequestRow {
 
 const SELECT_REQUEST: &str = "SELECT r.id, r.case_number, r.agency_id, a.name AS agency_name, \
      d.path AS division_path, r.channel, r.arrived_on, r.confirmed_on, r.received_on, r.applicant_type, \
-     r.form_requested FROM foi_requests r JOIN agencies a ON a.id = r.agency_id \
+     r.form_requested, r.acknowledged_due FROM foi_requests r JOIN agencies a ON a.id = r.agency_id \
      JOIN divisions d ON d.id = a.division_id";
 
 /// Registers an application and its receipt: the case number is `YYYY-<agency code>-NNNN`, by
@@ -103,19 +113,24 @@ pub async fn create_request(
     now: DateTime<Utc>,
     new: &NewRequest,
 ) -> Result<RequestRow> {
-    let (agency, received_on) = prepare(db, new).await?;
+    let prepared = prepare(db, new).await?;
     let mut tx = db.begin().await?;
-    let id = insert_request(&mut tx, actor, now, new, &agency, received_on).await?;
+    let id = insert_request(&mut tx, actor, now, new, &prepared).await?;
     tx.commit().await?;
     request(db, id).await?.ok_or(DbError::NotFound)
 }
 
+/// An application checked and ready to write.
+pub(crate) struct Prepared {
+    pub agency: crate::org::AgencyRow,
+    pub received_on: NaiveDate,
+    /// The due date as first derived: what staff see first.
+    pub due: NaiveDate,
+}
+
 /// Checks an application before it is written: its fields, its receipt date by channel, its
-/// agency, and that its clock can be worked out. Returns the agency and the receipt date.
-pub(crate) async fn prepare(
-    db: &Db,
-    new: &NewRequest,
-) -> Result<(crate::org::AgencyRow, NaiveDate)> {
+/// agency, and that its clock can be worked out.
+pub(crate) async fn prepare(db: &Db, new: &NewRequest) -> Result<Prepared> {
     check(new)?;
     let received_on = receipt_date(new.channel, new.arrived_on, new.confirmed_on)
         .map_err(|e| DbError::Invalid(e.to_string()))?;
@@ -123,14 +138,18 @@ pub(crate) async fn prepare(
         .await?
         .ok_or_else(|| DbError::Invalid(format!("机构“{}”不存在", new.agency_code)))?;
     let received = ClockEvent::Received { on: received_on };
-    derive(
+    let clock = derive(
         db,
         &agency.division_path,
         std::slice::from_ref(&received),
         received_on,
     )
     .await?;
-    Ok((agency, received_on))
+    Ok(Prepared {
+        agency,
+        received_on,
+        due: clock.due.date,
+    })
 }
 
 /// Writes a checked application with its receipt event and audit entry; returns its id. The
@@ -140,9 +159,14 @@ pub(crate) async fn insert_request(
     actor: &Actor,
     now: DateTime<Utc>,
     new: &NewRequest,
-    agency: &crate::org::AgencyRow,
-    received_on: NaiveDate,
+    prepared: &Prepared,
 ) -> Result<i64> {
+    let Prepared {
+        agency,
+        received_on,
+        due,
+    } = prepared;
+    let received_on = *received_on;
     let received = ClockEvent::Received { on: received_on };
     let prefix = format!("{}-{}-", received_on.year(), agency.code);
     let taken: i64 = on_tx!(tx, conn => {
@@ -155,8 +179,9 @@ pub(crate) async fn insert_request(
     let id: i64 = on_tx!(tx, conn => {
         sqlx::query_scalar(
             "INSERT INTO foi_requests (case_number, agency_id, channel, arrived_on, confirmed_on, received_on, \
-             applicant_type, applicant_name, contact, description, purpose, form_requested, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+             applicant_type, applicant_name, contact, description, purpose, form_requested, created_by, created_at, \
+             acknowledged_due) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
         )
         .bind(&case_number)
         .bind(agency.id)
@@ -172,6 +197,7 @@ pub(crate) async fn insert_request(
         .bind(&new.form_requested)
         .bind(actor.user_id)
         .bind(now)
+        .bind(*due)
         .fetch_one(&mut *conn)
         .await
     })?;
@@ -376,6 +402,7 @@ pub async fn add_event(
     // on (request_id, seq) instead of slipping past the check.
     let seq = i64::try_from(timeline.len()).map_err(|e| DbError::Invalid(e.to_string()))?;
     insert_event(&mut tx, actor, now, id, seq, event).await?;
+    set_acknowledged_due(&mut tx, id, clock.due.date).await?;
     audit::append(
         &mut tx,
         actor,
@@ -851,4 +878,53 @@ pub async fn requests_of_disputes(db: &Db, dispute_ids: &[i64]) -> Result<Vec<i6
         query.build_query_scalar().fetch_all(pool).await
     })
     .map_err(Into::into)
+}
+
+async fn set_acknowledged_due(tx: &mut Tx, id: i64, due: NaiveDate) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE foi_requests SET acknowledged_due = $1 WHERE id = $2")
+            .bind(due)
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map(|done| done.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// A person confirms the due date the clock now gives, after the calendar (or a parameter)
+/// changed it: the change is audited with both dates. Returns the clock.
+pub async fn confirm_due(
+    db: &Db,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    id: i64,
+    today: NaiveDate,
+) -> Result<Clock> {
+    let request = request(db, id).await?.ok_or(DbError::NotFound)?;
+    let clock = derive(db, &request.division_path, &events(db, id).await?, today).await?;
+    let Some((seen, derived)) = request.changed_due(&clock) else {
+        return Err(DbError::Invalid("答复期限没有变化，无须确认".into()));
+    };
+    let mut tx = db.begin().await?;
+    set_acknowledged_due(&mut tx, id, derived).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        now,
+        Change {
+            action: "foi_request.confirm_due",
+            entity_type: "foi_request",
+            entity_id: id.to_string(),
+            summary: format!(
+                "{}：节假日安排或参数变更，答复期限由{seen}变为{derived}，已确认",
+                request.case_number
+            ),
+            before: Some(&serde_json::json!({"due": seen})),
+            after: Some(&serde_json::json!({"due": derived, "explanation": clock.due.explain()})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(clock)
 }

@@ -234,10 +234,9 @@ pub async fn confirm(
         form_requested: found.form_requested.clone(),
     }
     .request(found.submitted_on, confirmed_on);
-    let (agency, received_on) = crate::foi::prepare(db, &new).await?;
+    let prepared = crate::foi::prepare(db, &new).await?;
     let mut tx = db.begin().await?;
-    let request_id =
-        crate::foi::insert_request(&mut tx, actor, now, &new, &agency, received_on).await?;
+    let request_id = crate::foi::insert_request(&mut tx, actor, now, &new, &prepared).await?;
     let linked = on_tx!(&mut tx, conn => {
         sqlx::query(
             "UPDATE foi_submissions SET request_id = $1, confirmation = $2, confirmed_by = $3 \

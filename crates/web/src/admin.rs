@@ -523,14 +523,11 @@ async fn add_grant(
     Ok(Redirect::to(&format!("/admin/users/{id}?done=grant")).into_response())
 }
 
-#[derive(Deserialize)]
-struct NoFields {}
-
 async fn remove_grant(
     State(state): State<AppState>,
     staff: Staff,
     Path((id, grant_id)): Path<(i64, i64)>,
-    CsrfForm(_): CsrfForm<NoFields>,
+    CsrfForm(_): CsrfForm<crate::session::NoFields>,
 ) -> Result<Response, AppError> {
     changeable_user(&state, &staff, id).await?;
     let grant = fazhi_db::users::grant_by_id(&state.db, grant_id)
@@ -942,7 +939,7 @@ async fn revoke_token(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<NoFields>,
+    CsrfForm(_): CsrfForm<crate::session::NoFields>,
 ) -> Result<Response, AppError> {
     fazhi_db::auth::revoke_api_token(&state.db, &staff.actor(), fazhi_core::clock::now(), id)
         .await?;

@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/foi/{id}/events", post(add_event))
         .route("/admin/foi/{id}/disputes", post(add_dispute))
         .route("/admin/foi/{id}/fee", post(decide_fee))
+        .route("/admin/foi/{id}/due", post(confirm_due))
         .route("/admin/foi/{id}/reply.docx", get(reply_docx))
         .route("/admin/foi/{id}/deliveries", post(add_delivery))
         .route(
@@ -92,10 +93,14 @@ async fn queue_page(State(state): State<AppState>, staff: Staff) -> Result<Respo
         .map(|QueueRow { request, clock }| match clock {
             Ok(clock) => {
                 let left = calendar.working_days_between(today, clock.due.date).ok();
+                let standing = match request.changed_due(&clock) {
+                    Some((seen, now)) => format!("期限变更待确认：{seen} → {now}"),
+                    None => standing(&clock, today, left).to_string(),
+                };
                 QueueView {
                     channel: channel_zh(&request.channel),
                     due: clock.due.date.to_string(),
-                    standing: standing(&clock, today, left).to_string(),
+                    standing,
                     request,
                 }
             }
@@ -735,5 +740,26 @@ async fn add_delivery(
         Ok(())
     }
     .await;
+    on_request_page(&state, &staff, request, change).await
+}
+
+/// A person confirms the due date after a calendar change moved it.
+async fn confirm_due(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<crate::session::NoFields>,
+) -> Result<Response, AppError> {
+    let request = allowed(&state, &staff, id, Action::Draft).await?;
+    let change = fazhi_db::foi::confirm_due(
+        &state.db,
+        &staff.actor(),
+        fazhi_core::clock::now(),
+        id,
+        fazhi_core::clock::beijing_today(),
+    )
+    .await
+    .map(|_| ())
+    .map_err(AppError::from);
     on_request_page(&state, &staff, request, change).await
 }

@@ -243,13 +243,10 @@ async fn login(
     Ok(response)
 }
 
-#[derive(Deserialize)]
-struct Empty {}
-
 async fn logout(
     State(state): State<AppState>,
     visitor: Visitor,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<crate::session::NoFields>,
 ) -> Result<Response, AppError> {
     if let Some(token) = &visitor.token {
         let user = visitor

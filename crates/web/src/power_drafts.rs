@@ -297,14 +297,11 @@ async fn reviewable(state: &AppState, staff: &Staff, id: i64) -> Result<DraftRow
     Ok(row)
 }
 
-#[derive(Deserialize)]
-struct NoFields {}
-
 async fn publish(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<NoFields>,
+    CsrfForm(_): CsrfForm<crate::session::NoFields>,
 ) -> Result<Response, AppError> {
     reviewable(&state, &staff, id).await?;
     match fazhi_db::powers::publish_draft(&state.db, &staff.actor(), fazhi_core::clock::now(), id)

@@ -263,6 +263,10 @@ pub fn set_cookie(response: &mut Response, cookie: Option<String>) {
     }
 }
 
+/// The fields of a form that is only a button (besides its CSRF token).
+#[derive(serde::Deserialize)]
+pub struct NoFields {}
+
 /// A form whose `csrf_token` field must match the session's token. Every POST handler takes one.
 pub struct CsrfForm<T>(pub T);
 

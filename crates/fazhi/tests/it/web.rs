@@ -1865,3 +1865,96 @@ async fn the_reply_letter_is_drafted_from_the_outcome_and_its_delivery_recorded(
         );
     }
 }
+
+#[tokio::test]
+async fn a_calendar_change_shows_the_new_due_date_until_a_person_confirms_it() {
+    for db in support::demo_backends().await {
+        let date = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+        let new = fazhi_db::foi::NewRequest {
+            agency_code: "G441400-002".into(),
+            channel: fazhi_core::foi::Channel::InPerson,
+            arrived_on: date("2026-12-21"),
+            confirmed_on: None,
+            applicant_type: "自然人".into(),
+            applicant_name: "周九".into(),
+            contact: "0753-2000002".into(),
+            description: "测试".into(),
+            purpose: String::new(),
+            form_requested: "纸质".into(),
+        };
+        let request =
+            fazhi_db::foi::create_request(&db, &Actor::cli("test"), fazhi_core::clock::now(), &new)
+                .await
+                .unwrap();
+        assert_eq!(
+            request.acknowledged_due,
+            Some(date("2027-01-18")),
+            "2027 has weekends only so far"
+        );
+        let page = format!("/admin/foi/{}", request.id);
+        let mut clerk = logged_in(&db, "fb.clerk").await;
+        assert!(
+            !clerk
+                .get(&page)
+                .await
+                .body
+                .contains("节假日安排或法定参数已变更")
+        );
+
+        // The 2027 notice makes 1 January a holiday: the derived date moves, the seen one stays.
+        let notice = fazhi_core::calendar::Notice {
+            year: 2027,
+            title: "测试用：2027年节假日安排（虚构）".into(),
+            doc_number: None,
+            issued: date("2026-11-20"),
+            url: None,
+            amends: None,
+        };
+        fazhi_db::calendar::import_notice(
+            &db,
+            &Actor::cli("test"),
+            fazhi_core::clock::now(),
+            notice,
+            "date,kind,name\n2027-01-01,holiday,元旦\n2027-01-02,holiday,元旦\n2027-01-03,holiday,元旦\n",
+        )
+        .await
+        .unwrap();
+        let shown = clerk.get(&page).await.body;
+        assert!(
+            shown.contains(
+                "答复期限由 <strong>2027-01-18</strong> 变为 <strong>2027-01-19</strong>"
+            ),
+            "{shown}"
+        );
+        assert!(
+            clerk
+                .get("/admin/foi")
+                .await
+                .body
+                .contains("期限变更待确认：2027-01-18 → 2027-01-19")
+        );
+        let csrf = clerk.csrf(&page).await;
+        let confirmed = clerk
+            .post(&format!("{page}/due"), &[("csrf_token", &csrf)])
+            .await;
+        assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
+        assert!(
+            !clerk
+                .get(&page)
+                .await
+                .body
+                .contains("节假日安排或法定参数已变更")
+        );
+        let again = clerk
+            .post(&format!("{page}/due"), &[("csrf_token", &csrf)])
+            .await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let logged: i64 = fazhi_db::on_pool!(&db, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'foi_request.confirm_due' AND summary LIKE '%由2027-01-18变为2027-01-19%'")
+                .fetch_one(pool)
+                .await
+        })
+        .unwrap();
+        assert_eq!(logged, 1);
+    }
+}
