@@ -286,28 +286,28 @@ async fn insert_event(
 }
 
 /// The events of several requests in one query, by request.
-async fn events_of(
+pub(crate) async fn events_of(
     db: &Db,
     ids: &[i64],
 ) -> Result<std::collections::HashMap<i64, Vec<ClockEvent>>> {
     let mut timelines: std::collections::HashMap<i64, Vec<ClockEvent>> =
         std::collections::HashMap::new();
-    if ids.is_empty() {
-        return Ok(timelines);
-    }
-    let rows: Vec<(i64, String)> = on_pool!(db, pool => {
-        let mut query = sqlx::QueryBuilder::new("SELECT request_id, event FROM foi_events WHERE request_id IN (");
-        let mut list = query.separated(", ");
-        for id in ids {
-            list.push_bind(*id);
+    // Bound parameters per query stay well under SQLite's limit.
+    for chunk in ids.chunks(1000) {
+        let rows: Vec<(i64, String)> = on_pool!(db, pool => {
+            let mut query = sqlx::QueryBuilder::new("SELECT request_id, event FROM foi_events WHERE request_id IN (");
+            let mut list = query.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            query.push(") ORDER BY request_id, seq");
+            query.build_query_as().fetch_all(pool).await
+        })?;
+        for (id, json) in rows {
+            let event = serde_json::from_str(&json)
+                .map_err(|e| DbError::Invalid(format!("事件记录无法读取：{e}")))?;
+            timelines.entry(id).or_default().push(event);
         }
-        query.push(") ORDER BY request_id, seq");
-        query.build_query_as().fetch_all(pool).await
-    })?;
-    for (id, json) in rows {
-        let event = serde_json::from_str(&json)
-            .map_err(|e| DbError::Invalid(format!("事件记录无法读取：{e}")))?;
-        timelines.entry(id).or_default().push(event);
     }
     Ok(timelines)
 }

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod calendar;
 pub mod foi;
 pub mod foi_fees;
+pub mod foi_figures;
 pub mod foi_online;
 pub mod foi_reply;
 pub mod foi_report;

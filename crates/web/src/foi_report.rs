@@ -27,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/foi/report/publish", post(publish))
         .route("/admin/foi/report/cell", get(cell_page))
         .route("/admin/foi/report/download", get(staff_download))
+        .route("/admin/foi/figures", get(figures_page))
+        .route("/admin/foi/figures/cases", get(figure_cases))
         .route("/foi/reports", get(public_list))
         .route("/foi/reports/{agency}/{year}", get(public_page))
         .route(
@@ -510,16 +512,7 @@ fn report_file(report: &AnnualReport, format: &str) -> Result<Response, AppError
         "foi-report-{}-{}.{extension}",
         report.agency_code, report.year
     );
-    let utf8: String = format!("{}.{extension}", report.title)
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let utf8 = percent_encode(&format!("{}.{extension}", report.title));
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{utf8}");
     Ok((
         [
@@ -625,4 +618,186 @@ async fn public_download(
 ) -> Result<Response, AppError> {
     let published = published_report(&state, &code, year).await?;
     report_file(&published.report, &query.format)
+}
+
+#[derive(Deserialize, Default)]
+pub struct FiguresQuery {
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    format: String,
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    figure: String,
+}
+
+/// The year asked for, by default last year.
+fn figures_year(text: &str) -> Result<i32, AppError> {
+    match text.trim() {
+        "" => Ok(fazhi_core::clock::beijing_today().year() - 1),
+        text => text
+            .parse()
+            .map_err(|_| AppError::Invalid(format!("年份“{text}”无效"))),
+    }
+}
+
+/// The figures of the agencies `staff` may see.
+async fn figures_of(
+    state: &AppState,
+    staff: &Staff,
+    year: i32,
+) -> Result<Vec<fazhi_db::foi_figures::AgencyFigures>, AppError> {
+    let scopes = if staff.may(Action::View, &fazhi_core::org::Target::Global) {
+        None
+    } else {
+        Some(fazhi_core::org::scopes_allowing(
+            &staff.grants,
+            Action::View,
+        ))
+    };
+    Ok(fazhi_db::foi_figures::figures(
+        &state.db,
+        scopes.as_deref(),
+        year,
+        fazhi_core::clock::beijing_today(),
+    )
+    .await?)
+}
+
+/// The columns of the figures table and its download.
+const FIGURES_HEADER: [&str; 8] = [
+    "机构代码",
+    "机构",
+    "新收申请",
+    "办结",
+    "按期答复",
+    "逾期答复",
+    "无法判断是否按期（台账导入）",
+    "按办理结果",
+];
+
+#[derive(Template)]
+#[template(path = "foi_figures.html")]
+struct FiguresPage {
+    layout: Layout,
+    year: i32,
+    rows: Vec<fazhi_db::foi_figures::AgencyFigures>,
+}
+
+impl FiguresPage {
+    /// The list of requests behind a figure: `received`, `closed`, … or an outcome label.
+    fn link(&self, row: &fazhi_db::foi_figures::AgencyFigures, figure: &str) -> String {
+        let known = ["received", "closed", "on_time", "late", "unknown"];
+        let figure = if known.contains(&figure) {
+            figure.to_string()
+        } else {
+            format!("outcome:{figure}")
+        };
+        format!(
+            "/admin/foi/figures/cases?year={}&agency={}&figure={}",
+            self.year,
+            percent_encode(&row.agency_code),
+            percent_encode(&figure)
+        )
+    }
+}
+
+/// `text` percent-encoded as UTF-8 (for a query value or an RFC 5987 file name).
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+async fn figures_page(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(query): Query<FiguresQuery>,
+) -> Result<Response, AppError> {
+    let year = figures_year(&query.year)?;
+    let rows = figures_of(&state, &staff, year).await?;
+    if !query.format.is_empty() {
+        let format = crate::powers::TableFormat::parse(&query.format).ok_or_else(|| {
+            AppError::Invalid(format!("下载格式“{}”无效，应为 csv 或 xlsx", query.format))
+        })?;
+        let cells = rows
+            .iter()
+            .map(|row| {
+                vec![
+                    row.agency_code.clone(),
+                    row.agency_name.clone(),
+                    row.received.len().to_string(),
+                    row.closed.len().to_string(),
+                    row.on_time.len().to_string(),
+                    row.late.len().to_string(),
+                    row.timeliness_unknown.len().to_string(),
+                    row.by_outcome
+                        .iter()
+                        .map(|(label, ids)| format!("{label}{}", ids.len()))
+                        .collect::<Vec<_>>()
+                        .join("；"),
+                ]
+            })
+            .collect();
+        return crate::powers::table_download(
+            format,
+            &format!("foi-figures-{year}"),
+            &FIGURES_HEADER,
+            cells,
+        );
+    }
+    html(FiguresPage {
+        layout: Layout::new(
+            &format!("{year}年依申请公开情况（法治政府建设年度报告用）"),
+            "/admin/foi",
+            Some(&staff),
+        ),
+        year,
+        rows,
+    })
+}
+
+/// The requests one figure counts.
+async fn figure_cases(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(query): Query<FiguresQuery>,
+) -> Result<Response, AppError> {
+    let year = figures_year(&query.year)?;
+    let rows = figures_of(&state, &staff, year).await?;
+    let row = rows
+        .iter()
+        .find(|r| r.agency_code == query.agency)
+        .ok_or(AppError::NotFound)?;
+    let (what, ids) = match query.figure.as_str() {
+        "received" => ("新收申请", &row.received),
+        "closed" => ("办结", &row.closed),
+        "on_time" => ("按期答复", &row.on_time),
+        "late" => ("逾期答复", &row.late),
+        "unknown" => ("无法判断是否按期", &row.timeliness_unknown),
+        other => match other.strip_prefix("outcome:") {
+            Some(label) => (label, row.by_outcome.get(label).ok_or(AppError::NotFound)?),
+            None => return Err(AppError::NotFound),
+        },
+    };
+    let mut requests = Vec::new();
+    for id in ids {
+        if let Some(request) = fazhi_db::foi::request(&state.db, *id).await? {
+            requests.push(request);
+        }
+    }
+    let what = format!("{}{year}年{what}", row.agency_name);
+    html(CellPage {
+        layout: Layout::new(&what, "/admin/foi", Some(&staff)),
+        what,
+        requests,
+        back: format!("/admin/foi/figures?year={year}"),
+    })
 }

@@ -168,6 +168,15 @@ pub fn outcome_row_named(text: &str, format: Format) -> Option<&'static str> {
     found
 }
 
+/// The last part of a row's label, without its numbering (`R3_3_4` → `保护第三方合法权益`).
+pub fn row_leaf(code: &str) -> Option<&'static str> {
+    ROWS_2021
+        .iter()
+        .chain(std::iter::once(&ROW_2019_OTHER))
+        .find(|(row, _)| *row == code)
+        .map(|(_, label)| without_numbering(label.rsplit('/').next().unwrap_or(label)))
+}
+
 /// A label part without its leading `（一）` or `1.`.
 fn without_numbering(leaf: &str) -> &str {
     if let Some(rest) = leaf.strip_prefix('（') {

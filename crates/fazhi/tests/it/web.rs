@@ -1958,3 +1958,69 @@ async fn a_calendar_change_shows_the_new_due_date_until_a_person_confirms_it() {
         assert_eq!(logged, 1);
     }
 }
+
+#[tokio::test]
+async fn the_rule_of_law_figures_count_requests_per_agency_and_link_to_them() {
+    for db in support::demo_backends().await {
+        fazhi::demo_foi::load(&db, &Actor::cli("demo"))
+            .await
+            .unwrap();
+        let rows = crate::foi::ledger(&[&[
+            "F-1",
+            "G441400-003",
+            "邮寄",
+            "2020-03-01",
+            "自然人",
+            "予以公开",
+            "2020-03-10",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]]);
+        fazhi_db::foi::import_ledger(&db, &Actor::cli("test"), fazhi_core::clock::now(), &rows)
+            .await
+            .unwrap();
+        let today = fazhi_core::clock::beijing_today();
+        let figures = fazhi_db::foi_figures::figures(&db, None, 2020, today)
+            .await
+            .unwrap();
+        let office = figures
+            .iter()
+            .find(|f| f.agency_code == "G441400-002")
+            .unwrap();
+        assert_eq!((office.received.len(), office.closed.len()), (16, 15));
+        assert_eq!(
+            office.on_time.len() + office.late.len() + office.timeliness_unknown.len(),
+            office.closed.len()
+        );
+        assert_eq!(office.by_outcome.values().map(Vec::len).sum::<usize>(), 15);
+        let department = figures
+            .iter()
+            .find(|f| f.agency_code == "G441400-003")
+            .unwrap();
+        assert_eq!(department.timeliness_unknown.len(), 1);
+        assert_eq!(
+            department.by_outcome.keys().collect::<Vec<_>>(),
+            ["予以公开"]
+        );
+
+        let mut leader = logged_in(&db, "leader").await;
+        let page = leader.get("/admin/foi/figures?year=2020").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let link = "/admin/foi/figures/cases?year=2020&#38;agency=G441400-002&#38;figure=received";
+        assert!(page.body.contains(link), "{}", page.body);
+        let cases = leader.get(&link.replace("&#38;", "&")).await.body;
+        assert!(cases.contains("共16件申请"), "{cases}");
+        let xlsx = leader.get("/admin/foi/figures?year=2020&format=xlsx").await;
+        use calamine::Reader;
+        let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(xlsx.bytes)).unwrap();
+        let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+        assert_eq!(sheet.get((0, 2)).unwrap().to_string(), "新收申请");
+        // A county clerk sees its county's agencies only.
+        let mut county = logged_in(&db, "mj.clerk").await;
+        let seen = county.get("/admin/foi/figures?year=2020").await.body;
+        assert!(!seen.contains("agency=G441400-002"), "{seen}");
+    }
+}
