@@ -560,6 +560,56 @@ pub struct Clock {
     pub due_soon_wd: u32,
 }
 
+/// Where a request stands today, for the queues (spec §3.8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Standing {
+    Answered {
+        late: bool,
+    },
+    Paused,
+    Overdue,
+    DueToday,
+    /// Running, with at most `due_soon_wd` working days left.
+    DueSoon,
+    Running,
+}
+
+impl Standing {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Standing::Answered { late: true } => "已答复（逾期）",
+            Standing::Answered { late: false } => "已答复",
+            Standing::Paused => "暂停计时",
+            Standing::Overdue => "已逾期",
+            Standing::DueToday => "今日到期",
+            Standing::DueSoon => "即将到期",
+            Standing::Running => "办理中",
+        }
+    }
+}
+
+impl Clock {
+    /// Where the request stands on `today`, by the working days left on `calendar`.
+    pub fn standing(&self, today: NaiveDate, calendar: &Calendar) -> Standing {
+        match self.state {
+            ClockState::Answered => Standing::Answered {
+                late: self.on_time == Some(false),
+            },
+            ClockState::Paused => Standing::Paused,
+            ClockState::Running if self.due.date < today => Standing::Overdue,
+            ClockState::Running if self.due.date == today => Standing::DueToday,
+            ClockState::Running => {
+                let left = calendar.working_days_between(today, self.due.date).ok();
+                if left.is_some_and(|days| days <= self.due_soon_wd) {
+                    Standing::DueSoon
+                } else {
+                    Standing::Running
+                }
+            }
+        }
+    }
+}
+
 /// A pause being built: the event that opened it and its start.
 struct OpenPause {
     what: &'static str,

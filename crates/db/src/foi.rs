@@ -7,7 +7,9 @@ use crate::{Actor, Db, DbError, ImportError, Result, Tx, on_pool, on_tx};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use fazhi_core::foi::dispute::{Decision, DisputeFacts, Route};
 use fazhi_core::foi::ledger::LedgerRow;
-use fazhi_core::foi::{APPLICANT_TYPES, Channel, Clock, ClockEvent, ClockParams, receipt_date};
+use fazhi_core::foi::{
+    APPLICANT_TYPES, Channel, Clock, ClockEvent, ClockParams, Standing, receipt_date,
+};
 use fazhi_core::powers::import::ImportIssue;
 use serde::Serialize;
 
@@ -232,21 +234,132 @@ pub async fn request(db: &Db, id: i64) -> Result<Option<RequestRow>> {
         .map_err(Into::into)
 }
 
-/// Requests of agencies within `scopes` (all when `None`), newest receipt first.
-pub async fn requests(
+/// Which requests a queue shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Show {
+    /// Every request not yet closed, most urgent first.
+    Open,
+    /// Running with at most `foi.alert.due_soon_wd` working days left, or due today.
+    DueSoon,
+    Overdue,
+    Paused,
+    /// Every request, newest receipt first.
+    All,
+}
+
+impl Show {
+    pub const ALL: [Show; 5] = [
+        Show::Open,
+        Show::DueSoon,
+        Show::Overdue,
+        Show::Paused,
+        Show::All,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Show::Open => "open",
+            Show::DueSoon => "due_soon",
+            Show::Overdue => "overdue",
+            Show::Paused => "paused",
+            Show::All => "all",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Show::Open => "未办结",
+            Show::DueSoon => "即将到期",
+            Show::Overdue => "已逾期",
+            Show::Paused => "暂停计时",
+            Show::All => "全部",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Show> {
+        Show::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// Whether a request standing so belongs to this queue (`None`: its clock failed).
+    fn takes(self, standing: Option<Standing>) -> bool {
+        match self {
+            Show::Open | Show::All => true,
+            Show::DueSoon => matches!(standing, Some(Standing::DueSoon | Standing::DueToday)),
+            Show::Overdue => standing == Some(Standing::Overdue),
+            Show::Paused => standing == Some(Standing::Paused),
+        }
+    }
+}
+
+/// The WHERE clause of a queue.
+struct QueueFilter<'a> {
+    scopes: Option<&'a [fazhi_core::org::Scope]>,
+    show: Show,
+    search: &'a str,
+}
+
+impl QueueFilter<'_> {
+    fn push<DB>(&self, query: &mut sqlx::QueryBuilder<DB>)
+    where
+        DB: sqlx::Database,
+        for<'a> String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+        for<'a> i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    {
+        query.push(" WHERE r.origin = 'case'");
+        if self.show != Show::All {
+            query.push(" AND r.closed_on IS NULL");
+        }
+        let search = self.search.trim();
+        if !search.is_empty() {
+            query.push(" AND r.case_number LIKE ");
+            query.push_bind(format!("%{}%", crate::like_escape(search)));
+            query.push(" ESCAPE '\\'");
+        }
+        if let Some(scopes) = self.scopes {
+            crate::push_scope_filter(query, scopes, "r.agency_id", "d.path");
+        }
+    }
+}
+
+/// Requests handled here of agencies within `scopes` (all when `None`): open ones only unless
+/// `show` is `All`, whose case number contains `search`; newest receipt first, `page` of them
+/// (all when `None`). Returns them and how many match.
+async fn requests(
     db: &Db,
     scopes: Option<&[fazhi_core::org::Scope]>,
-) -> Result<Vec<RequestRow>> {
-    on_pool!(db, pool => {
+    show: Show,
+    search: &str,
+    page: Option<crate::Page>,
+) -> Result<(Vec<RequestRow>, i64)> {
+    let filter = QueueFilter {
+        scopes,
+        show,
+        search,
+    };
+    let rows: Vec<RequestRow> = on_pool!(db, pool => {
         let mut query = sqlx::QueryBuilder::new(SELECT_REQUEST);
-        query.push(" WHERE r.origin = 'case'");
-        if let Some(scopes) = scopes {
-            crate::push_scope_filter(&mut query, scopes, "r.agency_id", "d.path");
+        filter.push(&mut query);
+        query.push(" ORDER BY r.received_on DESC, r.id DESC");
+        if let Some(page) = page {
+            query.push(" LIMIT ");
+            query.push_bind(page.limit());
+            query.push(" OFFSET ");
+            query.push_bind(page.offset());
         }
-        query.push(" ORDER BY r.received_on DESC, r.id DESC LIMIT 500");
         query.build_query_as().fetch_all(pool).await
-    })
-    .map_err(Into::into)
+    })?;
+    let total: i64 = match page {
+        None => i64::try_from(rows.len()).unwrap_or(i64::MAX),
+        Some(_) => on_pool!(db, pool => {
+            let mut query = sqlx::QueryBuilder::new(
+                "SELECT COUNT(*) FROM foi_requests r JOIN agencies a ON a.id = r.agency_id \
+                 JOIN divisions d ON d.id = a.division_id",
+            );
+            filter.push(&mut query);
+            query.build_query_scalar().fetch_one(pool).await
+        })?,
+    };
+    Ok((rows, total))
 }
 
 /// The applicant's name and contact: for staff with a grant on the handling agency only.
@@ -351,17 +464,35 @@ async fn derive(
 pub struct QueueRow {
     pub request: RequestRow,
     pub clock: std::result::Result<Clock, String>,
+    pub standing: Option<Standing>,
 }
 
-/// The requests of agencies within `scopes` (all when `None`) with their clocks as of `today`.
+/// What a queue lists: which requests, a case-number search, and a page (all when `None`).
+#[derive(Debug, Clone, Copy)]
+pub struct QueueQuery<'a> {
+    pub show: Show,
+    pub search: &'a str,
+    pub page: Option<crate::Page>,
+}
+
+/// A queue of the requests of agencies within `scopes` (all when `None`) with their clocks as
+/// of `today`, and how many requests it holds. The open queues are ordered by due date, most
+/// urgent first, those whose clock fails at the top.
 pub async fn queue(
     db: &Db,
     scopes: Option<&[fazhi_core::org::Scope]>,
     today: NaiveDate,
-) -> Result<Vec<QueueRow>> {
+    wanted: QueueQuery<'_>,
+) -> Result<(Vec<QueueRow>, i64)> {
     let calendar = crate::calendar::load(db).await?;
     let records = crate::params::all(db).await?;
-    let listed = requests(db, scopes).await?;
+    // The open queues are filtered by their clocks, so every open request is read.
+    let sql_page = if wanted.show == Show::All {
+        wanted.page
+    } else {
+        None
+    };
+    let (listed, total) = requests(db, scopes, wanted.show, wanted.search, sql_page).await?;
     let mut timelines = events_of(db, &listed.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
     let mut rows = Vec::new();
     for request in listed {
@@ -373,9 +504,30 @@ pub async fn queue(
                 fazhi_core::foi::derive(&events, &calendar, &params, today)
                     .map_err(|e| e.to_string())
             });
-        rows.push(QueueRow { request, clock });
+        let standing = clock.as_ref().ok().map(|c| c.standing(today, &calendar));
+        if wanted.show.takes(standing) {
+            rows.push(QueueRow {
+                request,
+                clock,
+                standing,
+            });
+        }
     }
-    Ok(rows)
+    if wanted.show == Show::All {
+        return Ok((rows, total));
+    }
+    rows.sort_by_key(|row| (row.clock.as_ref().ok().map(|c| c.due.date), row.request.id));
+    let total = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    if let Some(page) = wanted.page {
+        let start = usize::try_from(page.offset())
+            .unwrap_or(usize::MAX)
+            .min(rows.len());
+        let end = start
+            .saturating_add(usize::try_from(page.limit()).unwrap_or(usize::MAX))
+            .min(rows.len());
+        rows = rows.drain(start..end).collect();
+    }
+    Ok((rows, total))
 }
 
 /// The clock of request `id` as of `today`.
@@ -403,6 +555,9 @@ pub async fn add_event(
     let seq = i64::try_from(timeline.len()).map_err(|e| DbError::Invalid(e.to_string()))?;
     insert_event(&mut tx, actor, now, id, seq, event).await?;
     set_acknowledged_due(&mut tx, id, clock.due.date).await?;
+    if let ClockEvent::Answered { on, .. } = event {
+        set_closed_on(&mut tx, id, *on).await?;
+    }
     audit::append(
         &mut tx,
         actor,
@@ -816,8 +971,8 @@ pub async fn import_ledger(
             sqlx::query_scalar(
                 "INSERT INTO foi_requests (case_number, agency_id, channel, arrived_on, received_on, applicant_type, \
                  applicant_name, contact, description, purpose, form_requested, created_by, created_at, origin, \
-                 ledger_closed_on, ledger_row) \
-                 VALUES ($1, $2, $3, $4, $4, $5, '', '', '', '', '', $6, $7, 'ledger', $8, $9) RETURNING id",
+                 ledger_closed_on, ledger_row, closed_on) \
+                 VALUES ($1, $2, $3, $4, $4, $5, '', '', '', '', '', $6, $7, 'ledger', $8, $9, $8) RETURNING id",
             )
             .bind(&row.case_number)
             .bind(agency_id)
@@ -927,4 +1082,42 @@ pub async fn confirm_due(
     .await?;
     tx.commit().await?;
     Ok(clock)
+}
+
+async fn set_closed_on(tx: &mut Tx, id: i64, on: NaiveDate) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE foi_requests SET closed_on = $1 WHERE id = $2")
+            .bind(on)
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map(|done| done.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Fills `closed_on` of requests closed before the column existed (run at start-up; only open
+/// requests are read, which are few).
+pub async fn fill_closed_on(db: &Db) -> Result<()> {
+    let open: Vec<i64> = on_pool!(db, pool => {
+        sqlx::query_scalar("SELECT id FROM foi_requests WHERE origin = 'case' AND closed_on IS NULL")
+            .fetch_all(pool)
+            .await
+    })?;
+    let timelines = events_of(db, &open).await?;
+    let closed: Vec<(i64, NaiveDate)> = timelines
+        .into_iter()
+        .filter_map(|(id, events)| match events.last() {
+            Some(ClockEvent::Answered { on, .. }) => Some((id, *on)),
+            _ => None,
+        })
+        .collect();
+    if closed.is_empty() {
+        return Ok(());
+    }
+    let mut tx = db.begin().await?;
+    for (id, on) in closed {
+        set_closed_on(&mut tx, id, on).await?;
+    }
+    tx.commit().await
 }

@@ -15,11 +15,12 @@ use axum::routing::{get, post};
 use chrono::NaiveDate;
 use fazhi_core::foi::dispute::{Decision, Route};
 use fazhi_core::foi::{
-    APPLICANT_TYPES, Channel, Clock, ClockEvent, ClockState, Consulted, Ground, Outcome,
-    OutcomeCode,
+    APPLICANT_TYPES, Channel, Clock, ClockEvent, Consulted, Ground, Outcome, OutcomeCode,
 };
 use fazhi_core::org::{Action, Target, scopes_allowing};
-use fazhi_db::foi::{DisputeRow, FORMS, NewDispute, NewRequest, QueueRow, RequestRow};
+use fazhi_db::foi::{
+    DisputeRow, FORMS, NewDispute, NewRequest, QueueQuery, QueueRow, RequestRow, Show,
+};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -37,20 +38,6 @@ pub fn router() -> Router<AppState> {
             "/admin/foi/{id}/disputes/{dispute}/conclude",
             post(conclude_dispute),
         )
-}
-
-/// How a request stands today, for the queue.
-/// `left`: working days from today to the due date.
-fn standing(clock: &Clock, today: NaiveDate, left: Option<u32>) -> &'static str {
-    match clock.state {
-        ClockState::Answered if clock.on_time == Some(false) => "已答复（逾期）",
-        ClockState::Answered => "已答复",
-        ClockState::Paused => "暂停计时",
-        ClockState::Running if clock.due.date < today => "已逾期",
-        ClockState::Running if clock.due.date == today => "今日到期",
-        ClockState::Running if left.is_some_and(|days| days <= clock.due_soon_wd) => "即将到期",
-        ClockState::Running => "办理中",
-    }
 }
 
 fn channel_zh(stored: &str) -> &'static str {
@@ -72,6 +59,12 @@ struct QueuePage {
     /// Online applications waiting for the confirmation that makes them received.
     unconfirmed: Vec<(fazhi_db::foi_online::SubmissionRow, i64)>,
     may_draft: bool,
+    show: Show,
+    tabs: Vec<(&'static str, &'static str, bool)>,
+    search: String,
+    total: i64,
+    pager: crate::admin::Pager,
+    query: String,
 }
 
 /// Scopes in which `staff` may do `action`; `None` when everywhere.
@@ -83,35 +76,109 @@ fn scopes_for(staff: &Staff, action: Action) -> Option<Vec<fazhi_core::org::Scop
     }
 }
 
-async fn queue_page(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+#[derive(Deserialize, Default)]
+pub struct QueueParams {
+    #[serde(default)]
+    show: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: Option<u32>,
+    #[serde(default)]
+    format: String,
+}
+
+/// The columns of a queue download.
+const QUEUE_HEADER: [&str; 7] = [
+    "案件编号",
+    "受理单位",
+    "渠道",
+    "申请人类型",
+    "收到申请之日",
+    "答复期限",
+    "状态",
+];
+
+fn queue_view(row: QueueRow) -> QueueView {
+    let QueueRow {
+        request,
+        clock,
+        standing,
+    } = row;
+    let channel = channel_zh(&request.channel);
+    match clock {
+        Ok(clock) => {
+            let standing = match request.changed_due(&clock) {
+                Some((seen, now)) => format!("期限变更待确认：{seen} → {now}"),
+                None => standing.map_or("", |s| s.zh()).to_string(),
+            };
+            QueueView {
+                channel,
+                due: clock.due.date.to_string(),
+                standing,
+                request,
+            }
+        }
+        Err(problem) => QueueView {
+            channel,
+            due: "—".into(),
+            standing: format!("无法计算：{problem}"),
+            request,
+        },
+    }
+}
+
+async fn queue_page(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(params): Query<QueueParams>,
+) -> Result<Response, AppError> {
     let today = fazhi_core::clock::beijing_today();
     let scopes = scopes_for(&staff, Action::View);
-    let calendar = fazhi_db::calendar::load(&state.db).await?;
-    let rows = fazhi_db::foi::queue(&state.db, scopes.as_deref(), today)
-        .await?
-        .into_iter()
-        .map(|QueueRow { request, clock }| match clock {
-            Ok(clock) => {
-                let left = calendar.working_days_between(today, clock.due.date).ok();
-                let standing = match request.changed_due(&clock) {
-                    Some((seen, now)) => format!("期限变更待确认：{seen} → {now}"),
-                    None => standing(&clock, today, left).to_string(),
-                };
-                QueueView {
-                    channel: channel_zh(&request.channel),
-                    due: clock.due.date.to_string(),
-                    standing,
-                    request,
-                }
-            }
-            Err(problem) => QueueView {
-                channel: channel_zh(&request.channel),
-                due: "—".into(),
-                standing: format!("无法计算：{problem}"),
-                request,
-            },
-        })
-        .collect();
+    let show = match params.show.as_str() {
+        "" => Show::Open,
+        text => Show::parse(text).ok_or_else(|| AppError::Invalid(format!("队列“{text}”无效")))?,
+    };
+    let search = params.q.trim().to_string();
+    if !params.format.is_empty() {
+        let format = crate::powers::TableFormat::parse(&params.format).ok_or_else(|| {
+            AppError::Invalid(format!("下载格式“{}”无效，应为 csv 或 xlsx", params.format))
+        })?;
+        let wanted = QueueQuery {
+            show,
+            search: &search,
+            page: None,
+        };
+        let (rows, _) = fazhi_db::foi::queue(&state.db, scopes.as_deref(), today, wanted).await?;
+        let cells = rows
+            .into_iter()
+            .map(queue_view)
+            .map(|view| {
+                vec![
+                    view.request.case_number,
+                    view.request.agency_name,
+                    view.channel.to_string(),
+                    view.request.applicant_type,
+                    view.request.received_on.to_string(),
+                    view.due,
+                    view.standing,
+                ]
+            })
+            .collect();
+        return crate::powers::table_download(
+            format,
+            &format!("foi-queue-{}-{today}", show.as_str()),
+            &QUEUE_HEADER,
+            cells,
+        );
+    }
+    let page = fazhi_db::Page::new(params.page.unwrap_or(1), fazhi_db::Page::DEFAULT_SIZE);
+    let wanted = QueueQuery {
+        show,
+        search: &search,
+        page: Some(page),
+    };
+    let (rows, total) = fazhi_db::foi::queue(&state.db, scopes.as_deref(), today, wanted).await?;
     let unconfirmed = fazhi_db::foi_online::unconfirmed(&state.db, scopes.as_deref())
         .await?
         .into_iter()
@@ -120,11 +187,25 @@ async fn queue_page(State(state): State<AppState>, staff: Staff) -> Result<Respo
             (s, waiting)
         })
         .collect();
+    let query = format!(
+        "show={}&q={}",
+        show.as_str(),
+        crate::error::percent_encode(&search)
+    );
     html(QueuePage {
         layout: Layout::new("依申请公开", "/admin/foi", Some(&staff)),
-        rows,
+        rows: rows.into_iter().map(queue_view).collect(),
         unconfirmed,
         may_draft: staff.may_somewhere(Action::Draft),
+        tabs: Show::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.zh(), *s == show))
+            .collect(),
+        show,
+        search,
+        total,
+        pager: crate::admin::Pager::new(page, total, &format!("{query}&")),
+        query,
     })
 }
 

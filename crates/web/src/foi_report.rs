@@ -512,7 +512,7 @@ fn report_file(report: &AnnualReport, format: &str) -> Result<Response, AppError
         "foi-report-{}-{}.{extension}",
         report.agency_code, report.year
     );
-    let utf8 = percent_encode(&format!("{}.{extension}", report.title));
+    let utf8 = crate::error::percent_encode(&format!("{}.{extension}", report.title));
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{utf8}");
     Ok((
         [
@@ -697,23 +697,10 @@ impl FiguresPage {
         format!(
             "/admin/foi/figures/cases?year={}&agency={}&figure={}",
             self.year,
-            percent_encode(&row.agency_code),
-            percent_encode(&figure)
+            crate::error::percent_encode(&row.agency_code),
+            crate::error::percent_encode(&figure)
         )
     }
-}
-
-/// `text` percent-encoded as UTF-8 (for a query value or an RFC 5987 file name).
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 async fn figures_page(

@@ -723,3 +723,38 @@ fn outcome_rows_are_named_by_code_label_path_or_leaf_in_the_years_format() {
     assert_eq!(outcome_row_named("总计", Format::F2019), None);
     assert_eq!(outcome_row_named("不予公开", Format::F2021), None);
 }
+
+#[test]
+fn a_request_stands_due_soon_within_the_threshold_then_due_today_then_overdue() {
+    // Received Monday 2025-03-03: due 20 working days later, 2025-03-31 (no holidays in March).
+    let events = [received("2025-03-03")];
+    let standing = |today: &str| {
+        clock(&events, today)
+            .unwrap()
+            .standing(date(today), &calendar())
+    };
+    assert_eq!(
+        clock(&events, "2025-03-10").unwrap().due.date,
+        date("2025-03-31")
+    );
+    assert_eq!(standing("2025-03-10"), Standing::Running);
+    // 2025-03-24 is five working days before the 31st: the threshold is 5.
+    assert_eq!(standing("2025-03-24"), Standing::DueSoon);
+    assert_eq!(standing("2025-03-21"), Standing::Running);
+    assert_eq!(standing("2025-03-31"), Standing::DueToday);
+    assert_eq!(standing("2025-04-01"), Standing::Overdue);
+    let paused = [received("2025-03-03"), third_party("2025-03-05")];
+    assert_eq!(
+        clock(&paused, "2025-03-10")
+            .unwrap()
+            .standing(date("2025-03-10"), &calendar()),
+        Standing::Paused
+    );
+    let late = [received("2025-03-03"), answered("2025-04-02")];
+    assert_eq!(
+        clock(&late, "2025-04-10")
+            .unwrap()
+            .standing(date("2025-04-10"), &calendar()),
+        Standing::Answered { late: true }
+    );
+}

@@ -312,10 +312,15 @@ async fn a_ledger_loads_whole_and_feeds_sections_three_and_four() {
         assert_eq!(loaded, 3);
         assert_eq!(count(&db, "foi_disputes").await, 3);
         // The queue lists handled requests only.
-        let queue = fazhi_db::foi::queue(&db, None, date("2026-11-28"))
+        let all = fazhi_db::foi::QueueQuery {
+            show: fazhi_db::foi::Show::All,
+            search: "",
+            page: None,
+        };
+        let (queue, total) = fazhi_db::foi::queue(&db, None, date("2026-11-28"), all)
             .await
             .unwrap();
-        assert!(queue.is_empty());
+        assert!(queue.is_empty() && total == 0);
         // The office alone: two of its requests; the government with its departments: three.
         let office = fazhi_db::foi::report_agencies(&db, "G441400-002")
             .await
@@ -809,5 +814,88 @@ async fn fees_are_computed_by_the_spec_bands_decided_once_and_reported_when_paid
             matches!(&refused, Err(DbError::Invalid(m)) if m.contains("没有适用的信息处理费标准")),
             "{refused:?}"
         );
+    }
+}
+
+#[tokio::test]
+async fn the_queues_select_due_soon_overdue_paused_and_open_requests_by_their_clocks() {
+    use fazhi_db::foi::{QueueQuery, Show};
+    for db in support::demo_backends().await {
+        let now = fazhi_core::clock::now();
+        let today = date("2025-03-24");
+        let register = |arrived: &'static str| {
+            let db = db.clone();
+            async move {
+                create_request(&db, &actor(), now, &application(Channel::InPerson, arrived))
+                    .await
+                    .unwrap()
+                    .id
+            }
+        };
+        // Due 2025-03-31: five working days left on the 24th.
+        let soon = register("2025-03-03").await;
+        // Due 2025-03-21: overdue on the 24th.
+        let late = register("2025-02-21").await;
+        // Paused for a third party.
+        let paused = register("2025-03-10").await;
+        add_event(
+            &db,
+            &actor(),
+            now,
+            paused,
+            &ClockEvent::ConsultationSent {
+                on: date("2025-03-12"),
+                consulted: Consulted::ThirdParty,
+                delivered_on: None,
+            },
+            today,
+        )
+        .await
+        .unwrap();
+        // Answered: not in the open queues.
+        let closed = register("2025-03-04").await;
+        add_event(
+            &db,
+            &actor(),
+            now,
+            closed,
+            &ClockEvent::Answered {
+                on: date("2025-03-20"),
+                outcome: fazhi_core::foi::Outcome {
+                    code: fazhi_core::foi::OutcomeCode::Disclose,
+                    ground: None,
+                    note: String::new(),
+                },
+            },
+            today,
+        )
+        .await
+        .unwrap();
+        let ids = |show: Show, search: &'static str, page: Option<fazhi_db::Page>| {
+            let db = db.clone();
+            async move {
+                let (rows, total) =
+                    fazhi_db::foi::queue(&db, None, today, QueueQuery { show, search, page })
+                        .await
+                        .unwrap();
+                (rows.iter().map(|r| r.request.id).collect::<Vec<_>>(), total)
+            }
+        };
+        assert_eq!(ids(Show::DueSoon, "", None).await.0, [soon]);
+        assert_eq!(ids(Show::Overdue, "", None).await.0, [late]);
+        assert_eq!(ids(Show::Paused, "", None).await.0, [paused]);
+        // Open: most urgent first; the answered one is left out.
+        let (open, total) = ids(Show::Open, "", None).await;
+        assert_eq!(total, 3);
+        assert_eq!(open[0], late);
+        assert!(!open.contains(&closed));
+        let (all, total) = ids(Show::All, "", Some(fazhi_db::Page::new(1, 2))).await;
+        assert_eq!((all.len(), total), (2, 4));
+        let number = fazhi_db::foi::request(&db, closed)
+            .await
+            .unwrap()
+            .unwrap()
+            .case_number;
+        assert_eq!(ids(Show::All, "0004", None).await.0, [closed], "{number}");
     }
 }

@@ -1355,12 +1355,20 @@ async fn a_clerk_registers_an_application_and_records_its_clock_on_the_staff_pag
             other_county.get(&location).await.status,
             StatusCode::FORBIDDEN
         );
-        let queue = other_county.get("/admin/foi").await.body;
+        let queue = other_county.get("/admin/foi?show=all").await.body;
         assert!(
             !queue.contains("2025-G441400-002-0001"),
             "not in 梅江区's queue"
         );
-        let own_queue = clerk.get("/admin/foi").await.body;
+        // Closed: gone from the open queue, listed under all.
+        assert!(
+            !clerk
+                .get("/admin/foi")
+                .await
+                .body
+                .contains("2025-G441400-002-0001")
+        );
+        let own_queue = clerk.get("/admin/foi?show=all").await.body;
         assert!(own_queue.contains("2025-G441400-002-0001") && !own_queue.contains("李四"));
     }
 }
