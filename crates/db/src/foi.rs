@@ -611,7 +611,8 @@ pub async fn case_facts(
 ) -> Result<Vec<fazhi_core::foi::report::CaseFacts>> {
     use fazhi_core::foi::report::{BUILTIN_OUTCOME_ROWS, CaseFacts, parse_outcome_rows, row_of};
     let table = parse_outcome_rows(BUILTIN_OUTCOME_ROWS).map_err(DbError::Invalid)?;
-    let end = NaiveDate::from_ymd_opt(year, 12, 31)
+    let (start, end) = NaiveDate::from_ymd_opt(year, 1, 1)
+        .zip(NaiveDate::from_ymd_opt(year, 12, 31))
         .ok_or_else(|| DbError::Invalid(format!("年份{year}无效")))?;
     if agency_ids.is_empty() {
         return Ok(Vec::new());
@@ -630,7 +631,10 @@ pub async fn case_facts(
              FROM foi_requests r WHERE r.received_on <= ",
         );
         query.push_bind(end);
-        query.push(" AND r.agency_id IN (");
+        // Requests closed before the year count in none of its rows.
+        query.push(" AND (r.closed_on IS NULL OR r.closed_on >= ");
+        query.push_bind(start);
+        query.push(") AND r.agency_id IN (");
         let mut list = query.separated(", ");
         for id in agency_ids {
             list.push_bind(*id);

@@ -332,20 +332,29 @@ pub fn push_scope_filter<DB>(
     for<'a> String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     for<'a> i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
-    query.push(" AND (1 = 0");
-    for scope in scopes {
+    if scopes.is_empty() {
+        query.push(" AND 1 = 0");
+        return;
+    }
+    // No constant term in the OR: SQLite uses an index for `a = ? OR b LIKE ?` only when every
+    // term can use one, and a leading `1 = 0` made a one-agency queue scan the whole table.
+    query.push(" AND (");
+    for (index, scope) in scopes.iter().enumerate() {
+        if index > 0 {
+            query.push(" OR ");
+        }
         match scope {
             fazhi_core::org::Scope::Platform => {
-                query.push(" OR 1 = 1");
+                query.push("1 = 1");
             }
             fazhi_core::org::Scope::Agency { agency_id } => {
                 query
-                    .push(format!(" OR {agency_column} = "))
+                    .push(format!("{agency_column} = "))
                     .push_bind(*agency_id);
             }
             fazhi_core::org::Scope::Division { path } => {
                 query
-                    .push(format!(" OR {path_column} LIKE "))
+                    .push(format!("{path_column} LIKE "))
                     .push_bind(format!("{}%", like_escape(path)))
                     .push(" ESCAPE '\\'");
             }

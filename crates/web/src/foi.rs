@@ -141,9 +141,7 @@ async fn queue_page(
     };
     let search = params.q.trim().to_string();
     if !params.format.is_empty() {
-        let format = crate::powers::TableFormat::parse(&params.format).ok_or_else(|| {
-            AppError::Invalid(format!("下载格式“{}”无效，应为 csv 或 xlsx", params.format))
-        })?;
+        let format = crate::powers::TableFormat::asked(&params.format)?;
         let wanted = QueueQuery {
             show,
             search: &search,

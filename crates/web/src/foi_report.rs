@@ -215,7 +215,7 @@ async fn save_entries(
     let year = form.year()?;
     let agency = allowed_agency(&state, &staff, &form.agency, Action::Draft).await?;
     let changes: Vec<(String, String)> = form.values.clone().into_iter().collect();
-    match fazhi_db::foi_report::save_entries(
+    let saved = fazhi_db::foi_report::save_entries(
         &state.db,
         &staff.actor(),
         fazhi_core::clock::now(),
@@ -224,14 +224,27 @@ async fn save_entries(
         &changes,
     )
     .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/admin/foi/report?agency={}&year={year}&notice=saved",
-            agency.code
+    .map(|_| ());
+    back_to_report(&state, &staff, &agency.code, year, saved, "saved").await
+}
+
+/// Back to the report with `notice` when `change` was done; the report with the reason when it
+/// was refused.
+async fn back_to_report(
+    state: &AppState,
+    staff: &Staff,
+    code: &str,
+    year: i32,
+    change: Result<(), fazhi_db::DbError>,
+    notice: &str,
+) -> Result<Response, AppError> {
+    match change {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/admin/foi/report?agency={code}&year={year}&notice={notice}"
         ))
         .into_response()),
         Err(fazhi_db::DbError::Invalid(message)) => {
-            render_staff(&state, &staff, &agency.code, year, None, Some(message)).await
+            render_staff(state, staff, code, year, None, Some(message)).await
         }
         Err(other) => Err(other.into()),
     }
@@ -244,7 +257,7 @@ async fn publish(
 ) -> Result<Response, AppError> {
     let year = form.year()?;
     let agency = allowed_agency(&state, &staff, &form.agency, Action::Review).await?;
-    match fazhi_db::foi_report::publish(
+    let published = fazhi_db::foi_report::publish(
         &state.db,
         &staff.actor(),
         fazhi_core::clock::now(),
@@ -252,17 +265,8 @@ async fn publish(
         year,
     )
     .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/admin/foi/report?agency={}&year={year}&notice=published",
-            agency.code
-        ))
-        .into_response()),
-        Err(fazhi_db::DbError::Invalid(message)) => {
-            render_staff(&state, &staff, &agency.code, year, None, Some(message)).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    .map(|_| ());
+    back_to_report(&state, &staff, &agency.code, year, published, "published").await
 }
 
 #[derive(Deserialize, Default)]
@@ -711,9 +715,7 @@ async fn figures_page(
     let year = figures_year(&query.year)?;
     let rows = figures_of(&state, &staff, year).await?;
     if !query.format.is_empty() {
-        let format = crate::powers::TableFormat::parse(&query.format).ok_or_else(|| {
-            AppError::Invalid(format!("下载格式“{}”无效，应为 csv 或 xlsx", query.format))
-        })?;
+        let format = crate::powers::TableFormat::asked(&query.format)?;
         let cells = rows
             .iter()
             .map(|row| {

@@ -210,6 +210,12 @@ impl TableFormat {
         }
     }
 
+    /// The format a `format=` query parameter asks for, or a clear refusal.
+    pub fn asked(text: &str) -> Result<TableFormat, AppError> {
+        TableFormat::parse(text)
+            .ok_or_else(|| AppError::Invalid(format!("下载格式“{text}”无效，应为 csv 或 xlsx")))
+    }
+
     pub fn extension(self) -> &'static str {
         match self {
             TableFormat::Csv => "csv",
