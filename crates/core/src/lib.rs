@@ -5,6 +5,7 @@ pub mod auth;
 pub mod calendar;
 pub mod clock;
 pub mod foi;
+pub mod openness;
 pub mod org;
 pub mod params;
 pub mod powers;
