@@ -4,6 +4,50 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The bundled 主题分类 (parameter `openness.subject_categories`).
+pub const SUBJECTS: &str = include_str!("../../../data/openness/subjects.txt");
+/// The bundled 体裁 (the 15 kinds of 公文 and 其他).
+pub const GENRES: &str = include_str!("../../../data/openness/genres.txt");
+
+/// The entries of a vocabulary file: one per line, `#` lines are comments.
+pub fn vocabulary(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect()
+}
+
+/// 公开属性 (spec §1.3), set when a document is drafted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Disclosure {
+    /// 主动公开: published, with the 20-working-day clock from the formed date.
+    Proactive,
+    /// 依申请公开
+    OnRequest,
+    /// 不予公开, with a ground.
+    Withheld,
+}
+
+impl Disclosure {
+    pub const ALL: [Disclosure; 3] = [
+        Disclosure::Proactive,
+        Disclosure::OnRequest,
+        Disclosure::Withheld,
+    ];
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Disclosure::Proactive => "主动公开",
+            Disclosure::OnRequest => "依申请公开",
+            Disclosure::Withheld => "不予公开",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Disclosure> {
+        Disclosure::ALL.into_iter().find(|d| d.zh() == text.trim())
+    }
+}
+
 /// What the 文号 parser changed to reach the canonical form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Normalisation {
@@ -345,6 +389,15 @@ impl IndexPattern {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
+
+    #[test]
+    fn the_bundled_vocabularies_are_read() {
+        let subjects = vocabulary(SUBJECTS);
+        assert_eq!(subjects.len(), 21);
+        assert_eq!(subjects[0], "综合政务");
+        assert_eq!(vocabulary(GENRES).len(), 16);
+        assert_eq!(Disclosure::parse("不予公开"), Some(Disclosure::Withheld));
+    }
 
     #[test]
     fn canonical_numbers_read_unchanged() {

@@ -6,6 +6,7 @@
 mod audit;
 mod calendar;
 mod cli;
+mod documents;
 mod foi;
 mod org;
 mod powers;

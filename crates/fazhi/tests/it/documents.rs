@@ -1,0 +1,257 @@
+//! 主动公开 documents stored with their metadata and workflow, on both databases.
+
+use crate::support::{self, count};
+use chrono::NaiveDate;
+use fazhi_core::openness::Disclosure;
+use fazhi_db::documents::{NewDocument, create, overdue, publish, submit, withdraw};
+use fazhi_db::{Actor, Db, DbError};
+
+fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+fn actor() -> Actor {
+    Actor::cli("test")
+}
+
+fn draft(doc_number: &str, written: &str) -> NewDocument {
+    NewDocument {
+        agency_code: "G441400-002".into(),
+        title: "梅州市人民政府办公室关于印发某某工作方案的通知".into(),
+        doc_number: doc_number.into(),
+        written_on: date(written),
+        formed: None,
+        subject: "综合政务".into(),
+        genre: "通知".into(),
+        disclosure: Disclosure::Proactive,
+        withhold_ground: None,
+        body: "各县（市、区）人民政府……".into(),
+    }
+}
+
+async fn refused(db: &Db, new: NewDocument, fragment: &str) {
+    let before = (count(db, "documents").await, count(db, "audit_log").await);
+    match create(
+        db,
+        &actor(),
+        fazhi_core::clock::now(),
+        date("2026-11-28"),
+        &new,
+    )
+    .await
+    {
+        Err(DbError::Invalid(message)) => {
+            assert!(
+                message.contains(fragment),
+                "expected “{fragment}” in “{message}”"
+            )
+        }
+        other => panic!("expected “{fragment}”, got {other:?}"),
+    }
+    assert_eq!(
+        (count(db, "documents").await, count(db, "audit_log").await),
+        before,
+        "nothing written"
+    );
+}
+
+#[tokio::test]
+async fn a_document_gets_a_canonical_number_an_index_number_and_a_deadline() {
+    for db in support::demo_backends().await {
+        let now = fazhi_core::clock::now();
+        let today = date("2026-11-28");
+        let first = create(
+            &db,
+            &actor(),
+            now,
+            today,
+            &draft("梅市府办函【2025】43号", "2025-09-15"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(first.doc_number.as_deref(), Some("梅市府办函【2025】43号"));
+        assert_eq!(
+            first.doc_number_canonical.as_deref(),
+            Some("梅市府办函〔2025〕43号")
+        );
+        assert_eq!(first.index_no, "G441400-002/2026-00001");
+        assert_eq!(first.status, "draft");
+        // 20 working days from 2025-09-15 across National Day and the Mid-Autumn Festival.
+        assert_eq!(
+            fazhi_db::documents::deadline(&db, &first).await.unwrap(),
+            date("2025-10-17")
+        );
+        let second = create(&db, &actor(), now, today, &draft("", "2026-11-20"))
+            .await
+            .unwrap();
+        assert_eq!(second.index_no, "G441400-002/2026-00002");
+        assert_eq!(second.doc_number, None);
+
+        refused(&db, draft("梅市府办函〔2025〕43号", "2025-09-15"), "已被《").await;
+        refused(
+            &db,
+            draft("梅市府办函〔25〕43号", "2025-09-15"),
+            "年份应为四位数字",
+        )
+        .await;
+        refused(&db, draft("", "2026-12-01"), "晚于今天").await;
+        refused(
+            &db,
+            NewDocument {
+                subject: "杂项".into(),
+                ..draft("", "2026-11-20")
+            },
+            "主题分类",
+        )
+        .await;
+        refused(
+            &db,
+            NewDocument {
+                genre: "便条".into(),
+                ..draft("", "2026-11-20")
+            },
+            "体裁",
+        )
+        .await;
+        refused(
+            &db,
+            NewDocument {
+                disclosure: Disclosure::Withheld,
+                ..draft("", "2026-11-20")
+            },
+            "须选择理由",
+        )
+        .await;
+        refused(
+            &db,
+            NewDocument {
+                withhold_ground: Some(fazhi_core::foi::Ground::StateSecret),
+                ..draft("", "2026-11-20")
+            },
+            "只有不予公开",
+        )
+        .await;
+        refused(
+            &db,
+            NewDocument {
+                formed: Some((date("2026-11-25"), String::new())),
+                ..draft("", "2026-11-20")
+            },
+            "须写明理由",
+        )
+        .await;
+        refused(
+            &db,
+            NewDocument {
+                title: " ".into(),
+                ..draft("", "2026-11-20")
+            },
+            "标题",
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn a_document_is_reviewed_published_with_todays_date_and_withdrawn_with_a_notice() {
+    for db in support::demo_backends().await {
+        let now = fazhi_core::clock::now();
+        let today = date("2026-11-28");
+        let doc = create(
+            &db,
+            &actor(),
+            now,
+            today,
+            &draft("梅市府〔2026〕6号", "2026-11-20"),
+        )
+        .await
+        .unwrap();
+        let early = publish(&db, &actor(), now, doc.id, today).await;
+        assert!(
+            matches!(&early, Err(DbError::Invalid(m)) if m.contains("待审核")),
+            "{early:?}"
+        );
+        submit(&db, &actor(), now, doc.id).await.unwrap();
+        let backdated = publish(&db, &actor(), now, doc.id, date("2026-11-19")).await;
+        assert!(
+            matches!(&backdated, Err(DbError::Invalid(m)) if m.contains("不能早于成文日期")),
+            "{backdated:?}"
+        );
+        publish(&db, &actor(), now, doc.id, today).await.unwrap();
+        let published = fazhi_db::documents::document(&db, doc.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (published.status.as_str(), published.published_on),
+            ("published", Some(today))
+        );
+        let silent = withdraw(&db, &actor(), now, doc.id, " ").await;
+        assert!(
+            matches!(&silent, Err(DbError::Invalid(m)) if m.contains("撤回说明")),
+            "{silent:?}"
+        );
+        withdraw(&db, &actor(), now, doc.id, "该文件已被新文件替代。")
+            .await
+            .unwrap();
+        let withdrawn = fazhi_db::documents::document(&db, doc.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(withdrawn.status, "withdrawn");
+        assert_eq!(
+            withdrawn.withdrawal_notice.as_deref(),
+            Some("该文件已被新文件替代。")
+        );
+
+        // Only 主动公开 documents are published.
+        let on_request = create(
+            &db,
+            &actor(),
+            now,
+            today,
+            &NewDocument {
+                disclosure: Disclosure::OnRequest,
+                ..draft("", "2026-11-20")
+            },
+        )
+        .await
+        .unwrap();
+        submit(&db, &actor(), now, on_request.id).await.unwrap();
+        let refused = publish(&db, &actor(), now, on_request.id, today).await;
+        assert!(
+            matches!(&refused, Err(DbError::Invalid(m)) if m.contains("不主动发布")),
+            "{refused:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn proactive_documents_past_their_deadline_are_listed_as_overdue() {
+    for db in support::demo_backends().await {
+        let now = fazhi_core::clock::now();
+        let today = date("2026-11-28");
+        let late = create(&db, &actor(), now, today, &draft("", "2026-09-01"))
+            .await
+            .unwrap();
+        let recent = create(&db, &actor(), now, today, &draft("", "2026-11-20"))
+            .await
+            .unwrap();
+        let on_request = create(
+            &db,
+            &actor(),
+            now,
+            today,
+            &NewDocument {
+                disclosure: Disclosure::OnRequest,
+                ..draft("", "2026-09-01")
+            },
+        )
+        .await
+        .unwrap();
+        let listed = overdue(&db, None, today).await.unwrap();
+        let ids: Vec<i64> = listed.iter().map(|(row, _)| row.id).collect();
+        assert_eq!(ids, [late.id], "{recent:?} {on_request:?}");
+        assert_eq!(listed[0].1, date("2026-09-29"));
+    }
+}
