@@ -257,10 +257,10 @@ test('pages have no WCAG 2.1 AA violations found by axe-core', async () => {
   };
   for (const path of ['/', '/login', '/calendar?from=2024-09-20&working_days=20', '/no-such-page',
     '/powers?on=2020-03-01&q=许可+取水', '/powers/items/DEMO-XK-QS', '/powers/changes?from=2019-12-31&to=2020-12-31',
-    '/powers/figures?year=2020', '/powers/towns?county=441402&on=2020-12-31', '/foi/reports', '/foi/reports/G441400-002/2020']) await check(path);
+    '/powers/figures?year=2020', '/powers/towns?county=441402&on=2020-12-31', '/foi/reports', '/foi/reports/G441400-002/2020', '/documents']) await check(path);
   await login(p, 'admin');
   for (const path of ['/admin', '/admin/org?division=441402', '/admin/users', '/admin/users/new', '/admin/users/2',
     '/admin/audit', '/admin/audit/verify', '/admin/calendar', '/admin/parameters', '/admin/tokens', '/admin/powers',
-    '/admin/powers/item', '/admin/powers/item?code=DEMO-XK-QS', '/admin/foi', '/admin/foi?show=all', '/admin/foi/new', '/admin/foi/8', '/admin/foi/report?agency=G441400-002&year=2021', '/admin/foi/figures?year=2020', '/admin/foi/1?pages=250']) await check(path);
+    '/admin/powers/item', '/admin/powers/item?code=DEMO-XK-QS', '/admin/foi', '/admin/foi?show=all', '/admin/foi/new', '/admin/foi/8', '/admin/foi/report?agency=G441400-002&year=2021', '/admin/foi/figures?year=2020', '/admin/foi/1?pages=250', '/admin/documents', '/admin/documents/new']) await check(path);
   await context.close();
 });

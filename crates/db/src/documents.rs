@@ -438,3 +438,44 @@ pub async fn overdue(
     }
     Ok(late)
 }
+
+/// Documents of agencies within `scopes` (all when `None`), newest first, a page of them, and
+/// how many there are; with `public_only`, published and withdrawn ones only.
+pub async fn list(
+    db: &Db,
+    scopes: Option<&[fazhi_core::org::Scope]>,
+    public_only: bool,
+    page: crate::Page,
+) -> Result<(Vec<DocumentRow>, i64)> {
+    let filter = |query: &mut String| {
+        query.push_str(" WHERE 1 = 1");
+        if public_only {
+            query.push_str(" AND t.status IN ('published', 'withdrawn')");
+        }
+    };
+    let rows: Vec<DocumentRow> = on_pool!(db, pool => {
+        let mut head = String::from(SELECT);
+        filter(&mut head);
+        let mut query = sqlx::QueryBuilder::new(head);
+        if let Some(scopes) = scopes {
+            crate::push_scope_filter(&mut query, scopes, "t.agency_id", "d.path");
+        }
+        query.push(" ORDER BY COALESCE(t.published_on, t.written_on) DESC, t.id DESC LIMIT ");
+        query.push_bind(page.limit());
+        query.push(" OFFSET ");
+        query.push_bind(page.offset());
+        query.build_query_as().fetch_all(pool).await
+    })?;
+    let total: i64 = on_pool!(db, pool => {
+        let mut head = String::from(
+            "SELECT COUNT(*) FROM documents t JOIN agencies a ON a.id = t.agency_id JOIN divisions d ON d.id = a.division_id",
+        );
+        filter(&mut head);
+        let mut query = sqlx::QueryBuilder::new(head);
+        if let Some(scopes) = scopes {
+            crate::push_scope_filter(&mut query, scopes, "t.agency_id", "d.path");
+        }
+        query.build_query_scalar().fetch_one(pool).await
+    })?;
+    Ok((rows, total))
+}

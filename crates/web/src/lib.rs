@@ -12,6 +12,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub mod admin;
 pub mod api;
+pub mod documents;
 pub mod docx;
 pub mod error;
 pub mod foi;
@@ -106,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         .merge(foi::router())
         .merge(foi_report::router())
         .merge(foi_online::router())
+        .merge(documents::router())
         .merge(metrics::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(error::localize_rejections))

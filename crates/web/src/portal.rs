@@ -44,6 +44,7 @@ impl Layout {
             ("/", "首页"),
             ("/powers", "权责清单"),
             ("/calendar", "工作日计算"),
+            ("/documents", "政府文件"),
             ("/foi/apply", "申请公开"),
             ("/foi/reports", "信息公开年报"),
         ];
@@ -59,6 +60,7 @@ impl Layout {
             if staff.may_somewhere(Action::Draft) || staff.may_somewhere(Action::Review) {
                 entries.push(("/admin/powers", "权责调整"));
             }
+            entries.push(("/admin/documents", "主动公开"));
             entries.push(("/admin/foi", "依申请公开"));
             entries.push(("/admin/calendar", "节假日数据"));
             entries.push(("/admin/parameters", "法定参数"));

@@ -306,6 +306,8 @@ async fn permission_matrix() {
         ("GET /admin/powers",                   [OK,    DENIED, OK,      OK,    DENIED, DENIED, OK]),
         ("GET /admin/foi",                      [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
         ("GET /admin/foi/new",                  [OK,    DENIED, OK,      DENIED, DENIED, DENIED, OK]),
+        ("GET /admin/documents",                [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
+        ("GET /admin/documents/new",            [OK,    DENIED, OK,      DENIED, DENIED, DENIED, OK]),
         // The city office's annual report: its own staff and the city-wide roles.
         ("GET /admin/foi/report?agency=G441400-002&year=2021", [OK, DENIED, OK, OK, OK, DENIED, DENIED]),
         ("GET /admin/foi/report/download?agency=G441400-002&year=2021&format=json", [OK, DENIED, OK, OK, OK, DENIED, DENIED]),
@@ -2030,5 +2032,136 @@ async fn the_rule_of_law_figures_count_requests_per_agency_and_link_to_them() {
         let mut county = logged_in(&db, "mj.clerk").await;
         let seen = county.get("/admin/foi/figures?year=2020").await.body;
         assert!(!seen.contains("agency=G441400-002"), "{seen}");
+    }
+}
+
+#[tokio::test]
+async fn a_document_is_drafted_reviewed_published_and_withdrawn_on_the_pages() {
+    for db in support::demo_backends().await {
+        let mut clerk = logged_in(&db, "fb.clerk").await;
+        let csrf = clerk.csrf("/admin/documents/new").await;
+        let fields = |doc_number: &'static str, written: &'static str| {
+            vec![
+                ("csrf_token", csrf.clone()),
+                ("agency_code", "G441400-002".to_string()),
+                ("title", "关于<script>某某</script>工作的通知".into()),
+                ("doc_number", doc_number.into()),
+                ("written_on", written.into()),
+                ("formed_on", String::new()),
+                ("formed_reason", String::new()),
+                ("subject", "综合政务".into()),
+                ("genre", "通知".into()),
+                ("disclosure", "主动公开".into()),
+                ("withhold_ground", String::new()),
+                ("body", "第一段。\n第二段。".into()),
+            ]
+        };
+        let bad = fields("梅市府办函〔20〕43号", "2025-09-15");
+        let pairs: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = clerk.post("/admin/documents/new", &pairs).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused.body.contains("年份应为四位数字"),
+            "{}",
+            refused.body
+        );
+        assert_eq!(count(&db, "documents").await, 0);
+
+        let good = fields("梅市府办函（2025）43号", "2025-09-15");
+        let pairs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let created = clerk.post("/admin/documents/new", &pairs).await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+        let page = created.location.clone().unwrap();
+        let shown = clerk.get(&page).await.body;
+        assert!(
+            shown.contains("梅市府办函〔2025〕43号（原文写作 梅市府办函（2025）43号）"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("2025-10-17") && !shown.contains("<script>某某"),
+            "deadline shown, title escaped"
+        );
+        let id = page.rsplit('/').next().unwrap().to_string();
+        let mut public = Browser::new(support::app(&db).await);
+        assert_eq!(
+            public.get(&format!("/documents/{id}")).await.status,
+            StatusCode::NOT_FOUND,
+            "a draft is not public"
+        );
+        let listed = clerk.get("/admin/documents").await.body;
+        assert!(listed.contains("超过公开期限尚未发布：1件"), "{listed}");
+
+        let csrf_page = clerk.csrf(&page).await;
+        assert_eq!(
+            clerk
+                .post(&format!("{page}/submit"), &[("csrf_token", &csrf_page)])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            clerk
+                .post(&format!("{page}/publish"), &[("csrf_token", &csrf_page)])
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let mut other_county = logged_in(&db, "mj.clerk").await;
+        assert_eq!(other_county.get(&page).await.status, StatusCode::FORBIDDEN);
+        let mut reviewer = logged_in(&db, "fb.reviewer").await;
+        let csrf_review = reviewer.csrf(&page).await;
+        assert_eq!(
+            reviewer
+                .post(&format!("{page}/publish"), &[("csrf_token", &csrf_review)])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+
+        let today = fazhi_core::clock::beijing_today().to_string();
+        let public_page = public.get(&format!("/documents/{id}")).await.body;
+        for label in [
+            "索引号",
+            "主题分类",
+            "发布机构",
+            "成文日期",
+            "名称",
+            "文号",
+            "发布日期",
+            "有效性",
+            "公开方式",
+        ] {
+            assert!(
+                public_page.contains(&format!("<th scope=\"row\">{label}</th>")),
+                "{label}"
+            );
+        }
+        assert!(public_page.contains(&today) && public_page.contains("<p>第二段。</p>"));
+        assert!(
+            public
+                .get("/documents")
+                .await
+                .body
+                .contains(&format!("/documents/{id}"))
+        );
+
+        let empty = reviewer
+            .post(
+                &format!("{page}/withdraw"),
+                &[("csrf_token", &csrf_review), ("notice", "")],
+            )
+            .await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let withdrawn = reviewer
+            .post(
+                &format!("{page}/withdraw"),
+                &[("csrf_token", &csrf_review), ("notice", "已被新文件替代")],
+            )
+            .await;
+        assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
+        let after = public.get(&format!("/documents/{id}")).await.body;
+        assert!(
+            after.contains("本文件已撤回：已被新文件替代") && !after.contains("<p>第二段。</p>")
+        );
     }
 }

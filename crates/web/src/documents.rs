@@ -1,0 +1,400 @@
+//! 主动公开 documents on the web (issue 4 part 1): staff draft, send for review, publish and
+//! withdraw; the public reads published documents with the metadata labels of spec/openness.md
+//! §2.1 and, for a withdrawn one, its notice.
+
+use crate::AppState;
+use crate::admin::Pager;
+use crate::error::AppError;
+use crate::portal::{Layout, html};
+use crate::session::{CsrfForm, NoFields, Staff, Visitor};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use fazhi_core::foi::Ground;
+use fazhi_core::openness::{Disclosure, GENRES, SUBJECTS, vocabulary};
+use fazhi_core::org::{Action, Target, scopes_allowing};
+use fazhi_db::Page;
+use fazhi_db::documents::{DocumentRow, NewDocument};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/documents", get(admin_list))
+        .route("/admin/documents/new", get(new_page).post(create))
+        .route("/admin/documents/{id}", get(admin_page))
+        .route("/admin/documents/{id}/submit", post(submit))
+        .route("/admin/documents/{id}/publish", post(publish))
+        .route("/admin/documents/{id}/withdraw", post(withdraw))
+        .route("/documents", get(public_list))
+        .route("/documents/{id}", get(public_page))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    page: Option<u32>,
+}
+
+fn status_zh(status: &str) -> &'static str {
+    match status {
+        "draft" => "草稿",
+        "review" => "待审核",
+        "published" => "已发布",
+        "withdrawn" => "已撤回",
+        _ => "",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "documents_admin.html")]
+struct AdminListPage {
+    layout: Layout,
+    rows: Vec<DocumentRow>,
+    overdue: Vec<(DocumentRow, NaiveDate)>,
+    may_draft: bool,
+    pager: Pager,
+}
+
+impl AdminListPage {
+    fn status(&self, row: &DocumentRow) -> &'static str {
+        status_zh(&row.status)
+    }
+}
+
+fn scopes_of(staff: &Staff) -> Option<Vec<fazhi_core::org::Scope>> {
+    if staff.may(Action::View, &Target::Global) {
+        None
+    } else {
+        Some(scopes_allowing(&staff.grants, Action::View))
+    }
+}
+
+async fn admin_list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let scopes = scopes_of(&staff);
+    let page = Page::new(query.page.unwrap_or(1), Page::DEFAULT_SIZE);
+    let (rows, total) =
+        fazhi_db::documents::list(&state.db, scopes.as_deref(), false, page).await?;
+    let today = fazhi_core::clock::beijing_today();
+    html(AdminListPage {
+        layout: Layout::new("主动公开文件", "/admin/documents", Some(&staff)),
+        rows,
+        overdue: fazhi_db::documents::overdue(&state.db, scopes.as_deref(), today).await?,
+        may_draft: staff.may_somewhere(Action::Draft),
+        pager: Pager::new(page, total, ""),
+    })
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct DocumentForm {
+    #[serde(default)]
+    agency_code: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    doc_number: String,
+    #[serde(default)]
+    written_on: String,
+    #[serde(default)]
+    formed_on: String,
+    #[serde(default)]
+    formed_reason: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    genre: String,
+    #[serde(default)]
+    disclosure: String,
+    #[serde(default)]
+    withhold_ground: String,
+    #[serde(default)]
+    body: String,
+}
+
+fn date_of(text: &str, label: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::Invalid(format!("{label}应为YYYY-MM-DD格式的日期")))
+}
+
+impl DocumentForm {
+    fn to_document(&self) -> Result<NewDocument, AppError> {
+        let formed = match self.formed_on.trim() {
+            "" => None,
+            text => Some((date_of(text, "形成日期")?, self.formed_reason.clone())),
+        };
+        Ok(NewDocument {
+            agency_code: self.agency_code.trim().to_string(),
+            title: self.title.clone(),
+            doc_number: self.doc_number.clone(),
+            written_on: date_of(&self.written_on, "成文日期")?,
+            formed,
+            subject: self.subject.clone(),
+            genre: self.genre.clone(),
+            disclosure: Disclosure::parse(&self.disclosure)
+                .ok_or_else(|| AppError::Invalid("请选择公开属性".into()))?,
+            withhold_ground: match self.withhold_ground.trim() {
+                "" => None,
+                text => Some(
+                    Ground::parse(text)
+                        .ok_or_else(|| AppError::Invalid("不予公开的理由无效".into()))?,
+                ),
+            },
+            body: self.body.clone(),
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "document_new.html")]
+struct NewPage {
+    layout: Layout,
+    form: DocumentForm,
+    subjects: Vec<&'static str>,
+    genres: Vec<&'static str>,
+    disclosures: Vec<&'static str>,
+    grounds: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+}
+
+fn render_new(
+    staff: &Staff,
+    form: DocumentForm,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let mut response = html(NewPage {
+        layout: Layout::new("起草主动公开文件", "/admin/documents", Some(staff)),
+        form,
+        subjects: vocabulary(SUBJECTS),
+        genres: vocabulary(GENRES),
+        disclosures: Disclosure::ALL.iter().map(|d| d.zh()).collect(),
+        grounds: Ground::ALL.iter().map(|g| (g.as_str(), g.zh())).collect(),
+        error,
+    })?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+async fn new_page(staff: Staff) -> Result<Response, AppError> {
+    if !staff.may_somewhere(Action::Draft) {
+        return Err(AppError::Forbidden);
+    }
+    let form = DocumentForm {
+        agency_code: staff.user.agency_code.clone(),
+        disclosure: Disclosure::Proactive.zh().into(),
+        ..DocumentForm::default()
+    };
+    render_new(&staff, form, None)
+}
+
+async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    CsrfForm(form): CsrfForm<DocumentForm>,
+) -> Result<Response, AppError> {
+    let outcome = async {
+        let new = form.to_document()?;
+        let agency = fazhi_db::org::agency_by_code(&state.db, &new.agency_code)
+            .await?
+            .ok_or_else(|| AppError::Invalid(format!("机构“{}”不存在", new.agency_code)))?;
+        staff.require(Action::Draft, &agency.target())?;
+        let created = fazhi_db::documents::create(
+            &state.db,
+            &staff.actor(),
+            fazhi_core::clock::now(),
+            fazhi_core::clock::beijing_today(),
+            &new,
+        )
+        .await?;
+        Ok::<i64, AppError>(created.id)
+    }
+    .await;
+    match outcome {
+        Ok(id) => Ok(Redirect::to(&format!("/admin/documents/{id}")).into_response()),
+        Err(AppError::Invalid(message)) => render_new(&staff, form, Some(message)),
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "document_admin.html")]
+struct AdminPage {
+    layout: Layout,
+    document: DocumentRow,
+    status: &'static str,
+    deadline: NaiveDate,
+    may_draft: bool,
+    may_review: bool,
+    error: Option<String>,
+}
+
+async fn allowed(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    action: Action,
+) -> Result<DocumentRow, AppError> {
+    let document = fazhi_db::documents::document(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    staff.require(action, &document.target())?;
+    Ok(document)
+}
+
+async fn render_admin(
+    state: &AppState,
+    staff: &Staff,
+    document: DocumentRow,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let mut response = html(AdminPage {
+        layout: Layout::new(&document.title, "/admin/documents", Some(staff)),
+        deadline: fazhi_db::documents::deadline(&state.db, &document).await?,
+        status: status_zh(&document.status),
+        may_draft: staff.may(Action::Draft, &document.target()),
+        may_review: staff.may(Action::Review, &document.target()),
+        document,
+        error,
+    })?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+async fn admin_page(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let document = allowed(&state, &staff, id, Action::View).await?;
+    render_admin(&state, &staff, document, None).await
+}
+
+/// Back to the document's page when `change` was done; the page with the reason when refused.
+async fn after(
+    state: &AppState,
+    staff: &Staff,
+    document: DocumentRow,
+    change: Result<(), fazhi_db::DbError>,
+) -> Result<Response, AppError> {
+    match change {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/documents/{}", document.id)).into_response()),
+        Err(fazhi_db::DbError::Invalid(message)) => {
+            render_admin(state, staff, document, Some(message)).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<Response, AppError> {
+    let document = allowed(&state, &staff, id, Action::Draft).await?;
+    let change =
+        fazhi_db::documents::submit(&state.db, &staff.actor(), fazhi_core::clock::now(), id).await;
+    after(&state, &staff, document, change).await
+}
+
+async fn publish(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<Response, AppError> {
+    let document = allowed(&state, &staff, id, Action::Review).await?;
+    let change = fazhi_db::documents::publish(
+        &state.db,
+        &staff.actor(),
+        fazhi_core::clock::now(),
+        id,
+        fazhi_core::clock::beijing_today(),
+    )
+    .await
+    .map(|_| ());
+    after(&state, &staff, document, change).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    notice: String,
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<WithdrawForm>,
+) -> Result<Response, AppError> {
+    let document = allowed(&state, &staff, id, Action::Review).await?;
+    let change = fazhi_db::documents::withdraw(
+        &state.db,
+        &staff.actor(),
+        fazhi_core::clock::now(),
+        id,
+        &form.notice,
+    )
+    .await;
+    after(&state, &staff, document, change).await
+}
+
+#[derive(Template)]
+#[template(path = "documents.html")]
+struct PublicListPage {
+    layout: Layout,
+    rows: Vec<DocumentRow>,
+    pager: Pager,
+}
+
+async fn public_list(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let page = Page::new(query.page.unwrap_or(1), Page::DEFAULT_SIZE);
+    let (rows, total) = fazhi_db::documents::list(&state.db, None, true, page).await?;
+    html(PublicListPage {
+        layout: Layout::new("政府信息公开文件", "/documents", visitor.staff.as_ref()),
+        rows,
+        pager: Pager::new(page, total, ""),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "document.html")]
+struct PublicPage {
+    layout: Layout,
+    document: DocumentRow,
+}
+
+async fn public_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let document = fazhi_db::documents::document(&state.db, id)
+        .await?
+        .filter(|d| d.status == "published" || d.status == "withdrawn")
+        .ok_or(AppError::NotFound)?;
+    html(PublicPage {
+        layout: Layout::new(&document.title, "/documents", visitor.staff.as_ref()),
+        document,
+    })
+}
