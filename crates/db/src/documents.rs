@@ -479,3 +479,27 @@ pub async fn list(
     })?;
     Ok((rows, total))
 }
+
+/// A published document as feeds and the sitemap list it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Published {
+    pub id: i64,
+    pub title: String,
+    pub agency_name: String,
+    pub published_at: DateTime<Utc>,
+}
+
+/// Published documents, newest first; at most `limit` of them.
+pub async fn published(db: &Db, limit: i64) -> Result<Vec<Published>> {
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT t.id, t.title, a.name AS agency_name, t.published_at FROM documents t \
+             JOIN agencies a ON a.id = t.agency_id WHERE t.status = 'published' \
+             ORDER BY t.published_at DESC, t.id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+    })
+    .map_err(Into::into)
+}

@@ -29,6 +29,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/documents/{id}/publish", post(publish))
         .route("/admin/documents/{id}/withdraw", post(withdraw))
         .route("/documents", get(public_list))
+        .route("/documents/feed.atom", get(atom_feed))
+        .route("/sitemap.xml", get(sitemap))
         .route("/documents/{id}", get(public_page))
 }
 
@@ -397,4 +399,112 @@ async fn public_page(
         layout: Layout::new(&document.title, "/documents", visitor.staff.as_ref()),
         document,
     })
+}
+
+/// Entries in the Atom feed and documents in the sitemap, at most.
+const FEED_ENTRIES: i64 = 50;
+const SITEMAP_DOCUMENTS: i64 = 50_000;
+
+/// The site's address as the visitor reached it: https when cookies are marked Secure.
+fn site_base(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{}", crate::docx::escape(host))
+}
+
+fn xml_response(content_type: &'static str, body: String) -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The newest published documents as an Atom feed.
+async fn atom_feed(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
+    use crate::docx::escape;
+    let base = site_base(&state, &headers);
+    let entries = fazhi_db::documents::published(&state.db, FEED_ENTRIES).await?;
+    let updated = entries
+        .first()
+        .map_or_else(fazhi_core::clock::now, |e| e.published_at)
+        .to_rfc3339();
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
+         <title>梅州市法治政府建设平台·主动公开文件</title>\n<id>{base}/documents</id>\n\
+         <link rel=\"self\" href=\"{base}/documents/feed.atom\"/>\n<link href=\"{base}/documents\"/>\n\
+         <updated>{updated}</updated>\n"
+    );
+    for entry in entries {
+        xml.push_str(&format!(
+            "<entry><title>{}</title><id>{base}/documents/{id}</id><link href=\"{base}/documents/{id}\"/>\
+             <updated>{}</updated><author><name>{}</name></author></entry>\n",
+            escape(&entry.title),
+            entry.published_at.to_rfc3339(),
+            escape(&entry.agency_name),
+            id = entry.id,
+        ));
+    }
+    xml.push_str("</feed>\n");
+    Ok(xml_response("application/atom+xml; charset=utf-8", xml))
+}
+
+/// The public pages and every published document and annual report, for search engines and
+/// the supervision crawlers.
+async fn sitemap(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
+    let base = site_base(&state, &headers);
+    let mut urls: Vec<(String, Option<String>)> = [
+        "/",
+        "/powers",
+        "/calendar",
+        "/documents",
+        "/foi/apply",
+        "/foi/reports",
+    ]
+    .iter()
+    .map(|path| (format!("{base}{path}"), None))
+    .collect();
+    for entry in fazhi_db::documents::published(&state.db, SITEMAP_DOCUMENTS).await? {
+        urls.push((
+            format!("{base}/documents/{}", entry.id),
+            Some(entry.published_at.date_naive().to_string()),
+        ));
+    }
+    for (code, _, year, _, at) in fazhi_db::foi_report::published_list(&state.db).await? {
+        urls.push((
+            format!(
+                "{base}/foi/reports/{}/{year}",
+                crate::error::percent_encode(&code)
+            ),
+            Some(at.date_naive().to_string()),
+        ));
+    }
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (loc, lastmod) in urls {
+        xml.push_str(&format!("<url><loc>{loc}</loc>"));
+        if let Some(day) = lastmod {
+            xml.push_str(&format!("<lastmod>{day}</lastmod>"));
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    Ok(xml_response("application/xml; charset=utf-8", xml))
 }

@@ -2144,6 +2144,26 @@ async fn a_document_is_drafted_reviewed_published_and_withdrawn_on_the_pages() {
                 .body
                 .contains(&format!("/documents/{id}"))
         );
+        let feed = public.get("/documents/feed.atom").await;
+        assert!(feed.content_type.starts_with("application/atom+xml"));
+        assert!(
+            feed.body
+                .contains("<title>关于&lt;script&gt;某某&lt;/script&gt;工作的通知</title>"),
+            "{}",
+            feed.body
+        );
+        assert!(
+            feed.body
+                .contains(&format!("<id>http://fazhi.test/documents/{id}</id>"))
+        );
+        let sitemap = public.get("/sitemap.xml").await.body;
+        assert!(
+            sitemap.contains(&format!(
+                "<url><loc>http://fazhi.test/documents/{id}</loc><lastmod>"
+            )),
+            "{sitemap}"
+        );
+        assert!(sitemap.contains("<loc>http://fazhi.test/powers</loc>"));
 
         let empty = reviewer
             .post(
@@ -2162,6 +2182,14 @@ async fn a_document_is_drafted_reviewed_published_and_withdrawn_on_the_pages() {
         let after = public.get(&format!("/documents/{id}")).await.body;
         assert!(
             after.contains("本文件已撤回：已被新文件替代") && !after.contains("<p>第二段。</p>")
+        );
+        assert!(
+            !public
+                .get("/documents/feed.atom")
+                .await
+                .body
+                .contains("<entry>"),
+            "withdrawn: out of the feed"
         );
     }
 }
