@@ -312,10 +312,9 @@ async fn create(
 ) -> Result<Response, AppError> {
     let outcome = async {
         let new = form.to_request()?;
-        let agency = fazhi_db::org::agency_by_code(&state.db, &new.agency_code)
-            .await?
-            .ok_or_else(|| AppError::Invalid(format!("机构“{}”不存在", new.agency_code)))?;
-        staff.require(Action::Draft, &agency.target())?;
+        staff
+            .agency(&state, &new.agency_code, Action::Draft)
+            .await?;
         let created = fazhi_db::foi::create_request(
             &state.db,
             &staff.actor(),

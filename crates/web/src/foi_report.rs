@@ -67,20 +67,6 @@ fn agency_and_year(staff: &Staff, query: &ReportQuery) -> Result<(String, i32), 
     Ok((agency, year))
 }
 
-/// The report's agency, after checking that `staff` may `action` on it.
-async fn allowed_agency(
-    state: &AppState,
-    staff: &Staff,
-    code: &str,
-    action: Action,
-) -> Result<fazhi_db::org::AgencyRow, AppError> {
-    let agency = fazhi_db::org::agency_by_code(&state.db, code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    staff.require(action, &agency.target())?;
-    Ok(agency)
-}
-
 #[derive(Template)]
 #[template(path = "foi_report.html")]
 struct ReportPage {
@@ -147,7 +133,7 @@ async fn render_staff(
     notice: Option<String>,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    let agency = allowed_agency(state, staff, code, Action::View).await?;
+    let agency = staff.agency(state, code, Action::View).await?;
     let today = fazhi_core::clock::beijing_today();
     let report = fazhi_db::foi_report::assemble(&state.db, code, year, None, today).await?;
     let published = fazhi_db::foi_report::published(&state.db, agency.id, year)
@@ -213,7 +199,7 @@ async fn save_entries(
     CsrfForm(form): CsrfForm<EntriesForm>,
 ) -> Result<Response, AppError> {
     let year = form.year()?;
-    let agency = allowed_agency(&state, &staff, &form.agency, Action::Draft).await?;
+    let agency = staff.agency(&state, &form.agency, Action::Draft).await?;
     let changes: Vec<(String, String)> = form.values.clone().into_iter().collect();
     let saved = fazhi_db::foi_report::save_entries(
         &state.db,
@@ -256,7 +242,7 @@ async fn publish(
     CsrfForm(form): CsrfForm<EntriesForm>,
 ) -> Result<Response, AppError> {
     let year = form.year()?;
-    let agency = allowed_agency(&state, &staff, &form.agency, Action::Review).await?;
+    let agency = staff.agency(&state, &form.agency, Action::Review).await?;
     let published = fazhi_db::foi_report::publish(
         &state.db,
         &staff.actor(),
@@ -306,7 +292,7 @@ async fn cell_page(
             ..ReportQuery::default()
         },
     )?;
-    allowed_agency(&state, &staff, &code, Action::View).await?;
+    staff.agency(&state, &code, Action::View).await?;
     let today = fazhi_core::clock::beijing_today();
     let report = fazhi_db::foi_report::assemble(&state.db, &code, year, None, today).await?;
     let (what, request_ids) = match query.section {
@@ -534,7 +520,7 @@ async fn staff_download(
     Query(query): Query<ReportQuery>,
 ) -> Result<Response, AppError> {
     let (code, year) = agency_and_year(&staff, &query)?;
-    allowed_agency(&state, &staff, &code, Action::View).await?;
+    staff.agency(&state, &code, Action::View).await?;
     let today = fazhi_core::clock::beijing_today();
     let report = fazhi_db::foi_report::assemble(&state.db, &code, year, None, today).await?;
     report_file(&report, &query.format)

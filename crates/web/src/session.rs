@@ -63,6 +63,21 @@ pub struct Staff {
 }
 
 impl Staff {
+    /// The agency `code`, after the permission check for `action` on it; an unknown code is
+    /// a clear refusal.
+    pub async fn agency(
+        &self,
+        state: &AppState,
+        code: &str,
+        action: Action,
+    ) -> Result<fazhi_db::org::AgencyRow, AppError> {
+        let agency = fazhi_db::org::agency_by_code(&state.db, code.trim())
+            .await?
+            .ok_or_else(|| AppError::Invalid(format!("机构“{}”不存在", code.trim())))?;
+        self.require(action, &agency.target())?;
+        Ok(agency)
+    }
+
     /// The one permission check, as every route calls it.
     pub fn require(&self, action: Action, target: &Target) -> Result<(), AppError> {
         if authorize(&self.grants, action, target) {
