@@ -2,6 +2,7 @@
 //! variants real pages print and kept both as written and in the canonical form of GB/T
 //! 9704-2012 (§2.3); a 索引号 follows a per-site pattern (§2.4).
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The bundled 主题分类 (parameter `openness.subject_categories`).
@@ -385,6 +386,151 @@ impl IndexPattern {
     }
 }
 
+/// How alike two texts are, from 0 (nothing shared) to 1 (the same): the cosine of their
+/// character-bigram counts, over letters and digits only (punctuation and spaces do not count).
+/// Used to flag homogenised interpretations (spec §3.3) for a person to review.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    fn bigrams(text: &str) -> std::collections::HashMap<(char, char), f64> {
+        let chars: Vec<char> = text.chars().filter(|c| c.is_alphanumeric()).collect();
+        let mut counts = std::collections::HashMap::new();
+        for pair in chars.windows(2) {
+            *counts.entry((pair[0], pair[1])).or_insert(0.0) += 1.0;
+        }
+        counts
+    }
+    let (left, right) = (bigrams(a), bigrams(b));
+    let norm = |counts: &std::collections::HashMap<(char, char), f64>| {
+        counts.values().map(|n| n * n).sum::<f64>().sqrt()
+    };
+    let (left_norm, right_norm) = (norm(&left), norm(&right));
+    if left_norm == 0.0 || right_norm == 0.0 {
+        return 0.0;
+    }
+    let dot: f64 = left
+        .iter()
+        .filter_map(|(pair, n)| right.get(pair).map(|m| n * m))
+        .sum();
+    (dot / (left_norm * right_norm)).clamp(0.0, 1.0)
+}
+
+/// A document that needs an interpretation (规章, 行政规范性文件, or flagged 政策性文件).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyDocument {
+    pub id: i64,
+    pub published_on: NaiveDate,
+    pub text: String,
+}
+
+/// An interpretation and the documents it explains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interpretation {
+    pub id: i64,
+    pub document_ids: Vec<i64>,
+    pub published_on: NaiveDate,
+    pub text: String,
+}
+
+/// A defect of spec §3.3 found in the records.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Finding {
+    /// A document without an interpretation, past the allowed lag.
+    Missing { document: i64 },
+    /// An interpretation published after its document plus the lag.
+    Late { interpretation: i64, document: i64 },
+    /// An interpretation linked to no document.
+    Unlinked { interpretation: i64 },
+    /// An interpretation that mostly restates its document (`other_document`) or another
+    /// interpretation, for a person to review.
+    Homogenised {
+        interpretation: i64,
+        other_document: Option<i64>,
+        other_interpretation: Option<i64>,
+        score: f64,
+    },
+}
+
+/// What the interpretation checker needs besides the records.
+pub struct CheckRules<'a> {
+    pub calendar: &'a crate::calendar::Calendar,
+    /// `openness.interpretation.max_lag_wd`
+    pub max_lag_wd: u32,
+    /// `openness.interpretation.similarity_max`
+    pub similarity_max: f64,
+    pub today: NaiveDate,
+}
+
+/// The defects of spec §3.3 (all but "single form" and the crawled links) in the records.
+pub fn check_interpretations(
+    documents: &[PolicyDocument],
+    interpretations: &[Interpretation],
+    rules: &CheckRules<'_>,
+) -> Vec<Finding> {
+    let latest_allowed = |published_on: NaiveDate| {
+        if rules.max_lag_wd == 0 {
+            Some(published_on)
+        } else {
+            rules
+                .calendar
+                .due_date(published_on, rules.max_lag_wd)
+                .ok()
+                .map(|due| due.date)
+        }
+    };
+    let mut findings = Vec::new();
+    for document in documents {
+        let explained = interpretations
+            .iter()
+            .any(|i| i.document_ids.contains(&document.id));
+        let lag_over = latest_allowed(document.published_on).is_some_and(|last| last < rules.today);
+        if !explained && lag_over {
+            findings.push(Finding::Missing {
+                document: document.id,
+            });
+        }
+    }
+    for interpretation in interpretations {
+        if interpretation.document_ids.is_empty() {
+            findings.push(Finding::Unlinked {
+                interpretation: interpretation.id,
+            });
+        }
+        for document in documents
+            .iter()
+            .filter(|d| interpretation.document_ids.contains(&d.id))
+        {
+            if latest_allowed(document.published_on)
+                .is_some_and(|last| interpretation.published_on > last)
+            {
+                findings.push(Finding::Late {
+                    interpretation: interpretation.id,
+                    document: document.id,
+                });
+            }
+            let score = similarity(&interpretation.text, &document.text);
+            if score >= rules.similarity_max {
+                findings.push(Finding::Homogenised {
+                    interpretation: interpretation.id,
+                    other_document: Some(document.id),
+                    other_interpretation: None,
+                    score,
+                });
+            }
+        }
+        for other in interpretations.iter().filter(|o| o.id > interpretation.id) {
+            let score = similarity(&interpretation.text, &other.text);
+            if score >= rules.similarity_max {
+                findings.push(Finding::Homogenised {
+                    interpretation: other.id,
+                    other_document: None,
+                    other_interpretation: Some(interpretation.id),
+                    score,
+                });
+            }
+        }
+    }
+    findings
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -498,7 +644,123 @@ mod tests {
         );
     }
 
+    const DOCUMENT: &str = "为进一步优化营商环境，市政府决定在全市推行企业开办一网通办，申请人可通过广东政务服务网一次提交全部材料，\
+        市场监管、税务、社保等部门同步办理，企业开办时间压缩至一个工作日以内。各县（市、区）要在本通知印发之日起三个月内完成系统对接。";
+
+    #[test]
+    fn similarity_is_one_for_a_restatement_and_low_for_a_real_explanation() {
+        assert!((similarity(DOCUMENT, DOCUMENT) - 1.0).abs() < 1e-9);
+        assert_eq!(similarity(DOCUMENT, ""), 0.0);
+        let copied = format!("解读：{DOCUMENT}");
+        assert!(similarity(&copied, DOCUMENT) > 0.9);
+        let explained = "问：企业开办有哪些变化？答：以前要分别跑市场监管、税务和社保窗口，现在在网上填一次表，一天内就能拿到营业执照和发票。";
+        let score = similarity(explained, DOCUMENT);
+        assert!(score < 0.5, "{score}");
+        assert!(
+            (similarity("梅州，市政府！", "梅州市政府") - 1.0).abs() < 1e-9,
+            "punctuation does not count"
+        );
+    }
+
+    #[test]
+    fn the_checker_finds_missing_late_unlinked_and_copied_interpretations() {
+        let calendar = crate::calendar::Calendar::builtin().unwrap();
+        let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+        let documents = [
+            PolicyDocument {
+                id: 1,
+                published_on: date("2025-03-03"),
+                text: DOCUMENT.into(),
+            },
+            PolicyDocument {
+                id: 2,
+                published_on: date("2025-03-03"),
+                text: "另一份文件的正文内容".into(),
+            },
+            PolicyDocument {
+                id: 3,
+                published_on: date("2025-03-10"),
+                text: "第三份文件".into(),
+            },
+        ];
+        let explained =
+            "问：企业开办有哪些变化？答：现在在网上填一次表，一天内就能拿到营业执照和发票。";
+        let interpretations = [
+            // On time and in its own words.
+            Interpretation {
+                id: 10,
+                document_ids: vec![1],
+                published_on: date("2025-03-03"),
+                text: explained.into(),
+            },
+            // Copies document 1, published three days after document 2.
+            Interpretation {
+                id: 11,
+                document_ids: vec![2],
+                published_on: date("2025-03-06"),
+                text: format!("解读：{DOCUMENT}"),
+            },
+            // Linked to nothing; nearly the same as 10.
+            Interpretation {
+                id: 12,
+                document_ids: vec![],
+                published_on: date("2025-03-04"),
+                text: explained.into(),
+            },
+        ];
+        let rules = CheckRules {
+            calendar: &calendar,
+            max_lag_wd: 0,
+            similarity_max: 0.8,
+            today: date("2025-04-01"),
+        };
+        let findings = check_interpretations(&documents, &interpretations, &rules);
+        assert!(
+            findings.contains(&Finding::Missing { document: 3 }),
+            "{findings:?}"
+        );
+        assert!(
+            !findings
+                .iter()
+                .any(|f| matches!(f, Finding::Missing { document: 1 | 2 }))
+        );
+        assert!(findings.contains(&Finding::Late {
+            interpretation: 11,
+            document: 2
+        }));
+        assert!(findings.contains(&Finding::Unlinked { interpretation: 12 }));
+        assert!(findings.iter().any(|f| matches!(
+            f,
+            Finding::Homogenised {
+                interpretation: 12,
+                other_interpretation: Some(10),
+                ..
+            }
+        )));
+        assert_eq!(findings.len(), 4, "{findings:?}");
+        // With a lag of five working days, 11 is in time and document 3 not yet missing on 03-14.
+        let lenient = CheckRules {
+            max_lag_wd: 5,
+            today: date("2025-03-14"),
+            ..rules
+        };
+        let findings = check_interpretations(&documents, &interpretations, &lenient);
+        assert!(
+            !findings
+                .iter()
+                .any(|f| matches!(f, Finding::Late { .. } | Finding::Missing { .. })),
+            "{findings:?}"
+        );
+    }
+
     proptest::proptest! {
+        #[test]
+        fn similarity_is_symmetric_and_between_zero_and_one(a in "[梅州市政府文件通知解读 ]{0,30}", b in "[梅州市政府文件通知解读 ]{0,30}") {
+            let forward = similarity(&a, &b);
+            proptest::prop_assert!((0.0..=1.0).contains(&forward));
+            proptest::prop_assert!((forward - similarity(&b, &a)).abs() < 1e-9);
+        }
+
         #[test]
         fn a_canonical_number_reads_back_to_itself(year in 1990i32..2099, serial in 1u32..100_000) {
             let text = format!("梅市府办函〔{year}〕{serial}号");
