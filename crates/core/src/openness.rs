@@ -10,6 +10,10 @@ pub const SUBJECTS: &str = include_str!("../../../data/openness/subjects.txt");
 /// The bundled 体裁 (the 15 kinds of 公文 and 其他).
 pub const GENRES: &str = include_str!("../../../data/openness/genres.txt");
 
+/// The forms of an interpretation (spec §3.2).
+pub const INTERPRETATION_FORMS: &str =
+    include_str!("../../../data/openness/interpretation-forms.txt");
+
 /// The entries of a vocabulary file: one per line, `#` lines are comments.
 pub fn vocabulary(text: &str) -> Vec<&str> {
     text.lines()

@@ -32,6 +32,8 @@ pub struct NewDocument {
     pub genre: String,
     pub disclosure: Disclosure,
     pub withhold_ground: Option<Ground>,
+    /// 规章, 行政规范性文件 or a 政策性文件: published with an interpretation (spec §3.1).
+    pub needs_interpretation: bool,
     pub body: String,
 }
 
@@ -57,6 +59,7 @@ pub struct DocumentRow {
     pub status: String,
     pub published_on: Option<NaiveDate>,
     pub withdrawal_notice: Option<String>,
+    pub needs_interpretation: bool,
 }
 
 impl DocumentRow {
@@ -70,7 +73,8 @@ impl DocumentRow {
 
 const SELECT: &str = "SELECT t.id, t.index_no, t.agency_id, a.name AS agency_name, d.path AS division_path, \
      t.title, t.doc_number, t.doc_number_canonical, t.written_on, t.formed_on, t.formed_reason, t.subject, \
-     t.genre, t.disclosure, t.withhold_ground, t.validity, t.body, t.status, t.published_on, t.withdrawal_notice \
+     t.genre, t.disclosure, t.withhold_ground, t.validity, t.body, t.status, t.published_on, t.withdrawal_notice, \
+     t.needs_interpretation \
      FROM documents t JOIN agencies a ON a.id = t.agency_id JOIN divisions d ON d.id = a.division_id";
 
 pub async fn document(db: &Db, id: i64) -> Result<Option<DocumentRow>> {
@@ -193,8 +197,9 @@ pub async fn create(
     let id: i64 = on_tx!(&mut tx, conn => {
         sqlx::query_scalar(
             "INSERT INTO documents (index_no, agency_id, title, doc_number, doc_number_canonical, written_on, formed_on, \
-             formed_reason, subject, genre, disclosure, withhold_ground, validity, body, status, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '有效', $13, 'draft', $14, $15) RETURNING id",
+             formed_reason, subject, genre, disclosure, withhold_ground, validity, body, status, created_by, created_at, \
+             needs_interpretation) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '有效', $13, 'draft', $14, $15, $16) RETURNING id",
         )
         .bind(&index_no)
         .bind(agency.id)
@@ -211,6 +216,7 @@ pub async fn create(
         .bind(&new.body)
         .bind(actor.user_id)
         .bind(now)
+        .bind(new.needs_interpretation)
         .fetch_one(&mut *conn)
         .await
     })?;

@@ -17,6 +17,7 @@ pub mod foi_figures;
 pub mod foi_online;
 pub mod foi_reply;
 pub mod foi_report;
+pub mod interpretations;
 pub mod org;
 pub mod params;
 pub mod powers;

@@ -116,6 +116,8 @@ pub struct DocumentForm {
     #[serde(default)]
     withhold_ground: String,
     #[serde(default)]
+    needs_interpretation: String,
+    #[serde(default)]
     body: String,
 }
 
@@ -147,6 +149,7 @@ impl DocumentForm {
                         .ok_or_else(|| AppError::Invalid("不予公开的理由无效".into()))?,
                 ),
             },
+            needs_interpretation: !self.needs_interpretation.is_empty(),
             body: self.body.clone(),
         })
     }

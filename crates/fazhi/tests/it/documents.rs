@@ -25,6 +25,7 @@ fn draft(doc_number: &str, written: &str) -> NewDocument {
         genre: "通知".into(),
         disclosure: Disclosure::Proactive,
         withhold_ground: None,
+        needs_interpretation: false,
         body: "各县（市、区）人民政府……".into(),
     }
 }
@@ -253,5 +254,107 @@ async fn proactive_documents_past_their_deadline_are_listed_as_overdue() {
         let ids: Vec<i64> = listed.iter().map(|(row, _)| row.id).collect();
         assert_eq!(ids, [late.id], "{recent:?} {on_request:?}");
         assert_eq!(listed[0].1, date("2026-09-29"));
+    }
+}
+
+#[tokio::test]
+async fn interpretations_link_to_published_documents_and_the_checker_finds_the_defects() {
+    use fazhi_core::openness::Finding;
+    use fazhi_db::interpretations::{
+        NewInterpretation, create as interpret, findings, publish as publish_interpretation,
+    };
+    for db in support::demo_backends().await {
+        let now = fazhi_core::clock::now();
+        let today = date("2026-11-28");
+        let policy = |number: &'static str| {
+            NewDocument {
+            needs_interpretation: true,
+            body: "为进一步优化营商环境，市政府决定在全市推行企业开办一网通办，企业开办时间压缩至一个工作日以内。".into(),
+            ..draft(number, "2026-11-20")
+        }
+        };
+        let explained = create(&db, &actor(), now, today, &policy("梅市府〔2026〕7号"))
+            .await
+            .unwrap();
+        let unexplained = create(&db, &actor(), now, today, &policy("梅市府〔2026〕8号"))
+            .await
+            .unwrap();
+        let new = |documents: Vec<i64>, body: &str| NewInterpretation {
+            agency_code: "G441400-002".into(),
+            title: "一图读懂企业开办一网通办".into(),
+            form: "图解".into(),
+            body: body.into(),
+            document_ids: documents,
+        };
+        let bad_form = interpret(
+            &db,
+            &actor(),
+            now,
+            &NewInterpretation {
+                form: "漫谈".into(),
+                ..new(vec![explained.id], "")
+            },
+        )
+        .await;
+        assert!(
+            matches!(&bad_form, Err(DbError::Invalid(m)) if m.contains("解读形式")),
+            "{bad_form:?}"
+        );
+        let missing = interpret(&db, &actor(), now, &new(vec![9_999], "")).await;
+        assert!(
+            matches!(&missing, Err(DbError::Invalid(m)) if m.contains("不存在")),
+            "{missing:?}"
+        );
+        assert_eq!(count(&db, "interpretations").await, 0);
+
+        let id = interpret(
+            &db,
+            &actor(),
+            now,
+            &new(
+                vec![explained.id],
+                "问：有什么变化？答：网上填一次表，一天拿到执照。",
+            ),
+        )
+        .await
+        .unwrap();
+        // Not before its document.
+        let early = publish_interpretation(&db, &actor(), now, id, today).await;
+        assert!(
+            matches!(&early, Err(DbError::Invalid(m)) if m.contains("尚未发布")),
+            "{early:?}"
+        );
+        for document in [explained.id, unexplained.id] {
+            submit(&db, &actor(), now, document).await.unwrap();
+            publish(&db, &actor(), now, document, date("2026-11-25"))
+                .await
+                .unwrap();
+        }
+        publish_interpretation(&db, &actor(), now, id, date("2026-11-25"))
+            .await
+            .unwrap();
+        // A copy of the document, linked to nothing.
+        let copy = interpret(&db, &actor(), now, &new(vec![], "解读：为进一步优化营商环境，市政府决定在全市推行企业开办一网通办，企业开办时间压缩至一个工作日以内。")).await.unwrap();
+        publish_interpretation(&db, &actor(), now, copy, date("2026-11-25"))
+            .await
+            .unwrap();
+        let found = findings(&db, today).await.unwrap();
+        assert!(
+            found.contains(&Finding::Missing {
+                document: unexplained.id
+            }),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&Finding::Unlinked {
+                interpretation: copy
+            }),
+            "{found:?}"
+        );
+        assert!(
+            !found
+                .iter()
+                .any(|f| matches!(f, Finding::Missing { document } if *document == explained.id))
+        );
     }
 }
