@@ -176,7 +176,6 @@ impl Db {
         params::seed_builtin(self).await?;
         powers::seed_categories(self).await?;
         powers::index_missing_terms(self).await?;
-        foi::fill_closed_on(self).await?;
         calendar::seed_builtin_if_empty(self).await
     }
 
