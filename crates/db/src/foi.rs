@@ -228,6 +228,25 @@ pub(crate) async fn insert_request(
     Ok(id)
 }
 
+/// The requests `ids` (those that exist), in id order.
+pub async fn requests_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<RequestRow>> {
+    let mut rows = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1000) {
+        let found: Vec<RequestRow> = on_pool!(db, pool => {
+            let mut query = sqlx::QueryBuilder::new(SELECT_REQUEST);
+            query.push(" WHERE r.id IN (");
+            let mut list = query.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            query.push(") ORDER BY r.id");
+            query.build_query_as().fetch_all(pool).await
+        })?;
+        rows.extend(found);
+    }
+    Ok(rows)
+}
+
 pub async fn request(db: &Db, id: i64) -> Result<Option<RequestRow>> {
     let sql = format!("{SELECT_REQUEST} WHERE r.id = $1");
     on_pool!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await)
@@ -1098,30 +1117,4 @@ async fn set_closed_on(tx: &mut Tx, id: i64, on: NaiveDate) -> Result<()> {
             .map(|done| done.rows_affected())
     })?;
     Ok(())
-}
-
-/// Fills `closed_on` of requests closed before the column existed (run at start-up; only open
-/// requests are read, which are few).
-pub async fn fill_closed_on(db: &Db) -> Result<()> {
-    let open: Vec<i64> = on_pool!(db, pool => {
-        sqlx::query_scalar("SELECT id FROM foi_requests WHERE origin = 'case' AND closed_on IS NULL")
-            .fetch_all(pool)
-            .await
-    })?;
-    let timelines = events_of(db, &open).await?;
-    let closed: Vec<(i64, NaiveDate)> = timelines
-        .into_iter()
-        .filter_map(|(id, events)| match events.last() {
-            Some(ClockEvent::Answered { on, .. }) => Some((id, *on)),
-            _ => None,
-        })
-        .collect();
-    if closed.is_empty() {
-        return Ok(());
-    }
-    let mut tx = db.begin().await?;
-    for (id, on) in closed {
-        set_closed_on(&mut tx, id, on).await?;
-    }
-    tx.commit().await
 }

@@ -231,13 +231,16 @@ pub async fn collected(db: &Db, agency_ids: &[i64], year: i32) -> Result<(u64, V
         query.push(") ORDER BY f.request_id");
         query.build_query_as().fetch_all(pool).await
     })?;
+    let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
+    let timelines = crate::foi::events_of(db, &ids).await?;
     let mut total = 0u64;
     let mut requests = Vec::new();
     for (request_id, amount) in rows {
-        let paid_in_year = crate::foi::events(db, request_id)
-            .await?
-            .iter()
-            .any(|e| matches!(e, ClockEvent::FeePaid { on } if on.year() == year));
+        let paid_in_year = timelines.get(&request_id).is_some_and(|events| {
+            events
+                .iter()
+                .any(|e| matches!(e, ClockEvent::FeePaid { on } if on.year() == year))
+        });
         if paid_in_year {
             total += u64::try_from(amount).unwrap_or(0);
             requests.push(request_id);

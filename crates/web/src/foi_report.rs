@@ -333,12 +333,7 @@ async fn cell_page(
         }
         _ => return Err(AppError::NotFound),
     };
-    let mut requests = Vec::new();
-    for id in request_ids {
-        if let Some(request) = fazhi_db::foi::request(&state.db, id).await? {
-            requests.push(request);
-        }
-    }
+    let requests = fazhi_db::foi::requests_by_ids(&state.db, &request_ids).await?;
     html(CellPage {
         layout: Layout::new(
             &format!("{}：{what}", report.title),
@@ -762,12 +757,7 @@ async fn figure_cases(
             None => return Err(AppError::NotFound),
         },
     };
-    let mut requests = Vec::new();
-    for id in ids {
-        if let Some(request) = fazhi_db::foi::request(&state.db, *id).await? {
-            requests.push(request);
-        }
-    }
+    let requests = fazhi_db::foi::requests_by_ids(&state.db, ids).await?;
     let what = format!("{}{year}年{what}", row.agency_name);
     html(CellPage {
         layout: Layout::new(&what, "/admin/foi", Some(&staff)),
