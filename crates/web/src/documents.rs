@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::admin::Pager;
 use crate::error::AppError;
 use crate::portal::{Layout, html};
-use crate::session::{CsrfForm, NoFields, Staff, Visitor};
+use crate::session::{CsrfForm, NoFields, Staff, Visitor, form_date};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -121,22 +121,17 @@ pub struct DocumentForm {
     body: String,
 }
 
-fn date_of(text: &str, label: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::Invalid(format!("{label}应为YYYY-MM-DD格式的日期")))
-}
-
 impl DocumentForm {
     fn to_document(&self) -> Result<NewDocument, AppError> {
         let formed = match self.formed_on.trim() {
             "" => None,
-            text => Some((date_of(text, "形成日期")?, self.formed_reason.clone())),
+            text => Some((form_date(text, "形成日期")?, self.formed_reason.clone())),
         };
         Ok(NewDocument {
             agency_code: self.agency_code.trim().to_string(),
             title: self.title.clone(),
             doc_number: self.doc_number.clone(),
-            written_on: date_of(&self.written_on, "成文日期")?,
+            written_on: form_date(&self.written_on, "成文日期")?,
             formed,
             subject: self.subject.clone(),
             genre: self.genre.clone(),
@@ -172,11 +167,7 @@ fn render_new(
     form: DocumentForm,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let refused = error.is_some();
     let mut response = html(NewPage {
         layout: Layout::new("起草主动公开文件", "/admin/documents", Some(staff)),
         form,
@@ -186,7 +177,7 @@ fn render_new(
         grounds: Ground::ALL.iter().map(|g| (g.as_str(), g.zh())).collect(),
         error,
     })?;
-    *response.status_mut() = status;
+    crate::portal::mark_refused(&mut response, refused);
     Ok(response)
 }
 
@@ -261,11 +252,7 @@ async fn render_admin(
     document: DocumentRow,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let refused = error.is_some();
     let mut response = html(AdminPage {
         layout: Layout::new(&document.title, "/admin/documents", Some(staff)),
         deadline: fazhi_db::documents::deadline(&state.db, &document).await?,
@@ -275,7 +262,7 @@ async fn render_admin(
         document,
         error,
     })?;
-    *response.status_mut() = status;
+    crate::portal::mark_refused(&mut response, refused);
     Ok(response)
 }
 

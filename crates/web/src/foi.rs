@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::error::AppError;
 use crate::portal::{Layout, html};
-use crate::session::{CsrfForm, Staff};
+use crate::session::{CsrfForm, Staff, form_date, form_optional_date};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -231,26 +231,14 @@ pub struct RequestForm {
     form_requested: String,
 }
 
-fn date_field(text: &str, label: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::Invalid(format!("{label}应为YYYY-MM-DD格式的日期")))
-}
-
-fn optional_date(text: &str, label: &str) -> Result<Option<NaiveDate>, AppError> {
-    match text.trim() {
-        "" => Ok(None),
-        text => date_field(text, label).map(Some),
-    }
-}
-
 impl RequestForm {
     fn to_request(&self) -> Result<NewRequest, AppError> {
         Ok(NewRequest {
             agency_code: self.agency_code.trim().to_string(),
             channel: Channel::parse(self.channel.trim())
                 .ok_or_else(|| AppError::Invalid("请选择申请渠道".into()))?,
-            arrived_on: date_field(&self.arrived_on, "到达日期")?,
-            confirmed_on: optional_date(&self.confirmed_on, "确认日期")?,
+            arrived_on: form_date(&self.arrived_on, "到达日期")?,
+            confirmed_on: form_optional_date(&self.confirmed_on, "确认日期")?,
             applicant_type: self.applicant_type.trim().to_string(),
             applicant_name: self.applicant_name.clone(),
             contact: self.contact.clone(),
@@ -277,11 +265,7 @@ fn render_new(
     form: RequestForm,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let refused = error.is_some();
     let mut response = html(NewPage {
         layout: Layout::new("登记申请", "/admin/foi", Some(staff)),
         form,
@@ -290,7 +274,7 @@ fn render_new(
         forms: FORMS.to_vec(),
         error,
     })?;
-    *response.status_mut() = status;
+    crate::portal::mark_refused(&mut response, refused);
     Ok(response)
 }
 
@@ -424,11 +408,7 @@ async fn render_request_with(
     let (applicant_name, contact) = fazhi_db::foi::applicant(&state.db, request.id)
         .await?
         .unwrap_or_default();
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let refused = error.is_some();
     let mut response = html(RequestPage {
         layout: Layout::new(
             &format!("申请 {}", request.case_number),
@@ -464,8 +444,19 @@ async fn render_request_with(
         request,
         error,
     })?;
-    *response.status_mut() = status;
+    crate::portal::mark_refused(&mut response, refused);
     Ok(response)
+}
+
+/// A page count for 按量 fees, or none when the field is empty.
+fn optional_pages(text: &str) -> Result<Option<u32>, AppError> {
+    match text.trim() {
+        "" => Ok(None),
+        text => text
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::Invalid("页数应为非负整数".into())),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -482,13 +473,7 @@ async fn request_page(
     Query(query): Query<RequestQuery>,
 ) -> Result<Response, AppError> {
     let request = allowed(&state, &staff, id, Action::View).await?;
-    let pages = match query.pages.trim() {
-        "" => None,
-        text => Some(
-            text.parse()
-                .map_err(|_| AppError::Invalid("页数应为非负整数".into()))?,
-        ),
-    };
+    let pages = optional_pages(&query.pages)?;
     render_request_with(&state, &staff, request, None, pages).await
 }
 
@@ -515,7 +500,7 @@ pub struct EventForm {
 impl EventForm {
     /// The event the form describes; an extension is approved by `staff` themselves.
     fn to_event(&self, staff: &Staff) -> Result<ClockEvent, AppError> {
-        let on = date_field(&self.on, "日期")?;
+        let on = form_date(&self.on, "日期")?;
         Ok(match self.kind.as_str() {
             "correction_requested" => ClockEvent::CorrectionRequested { on },
             "correction_received" => ClockEvent::CorrectionReceived { on },
@@ -526,7 +511,7 @@ impl EventForm {
                 } else {
                     Consulted::OtherAgency
                 },
-                delivered_on: optional_date(&self.delivered_on, "送达日期")?,
+                delivered_on: form_optional_date(&self.delivered_on, "送达日期")?,
             },
             "consultation_answered" => ClockEvent::ConsultationAnswered { on },
             "fee_notice_sent" => ClockEvent::FeeNoticeSent { on },
@@ -605,7 +590,7 @@ pub struct DisputeForm {
 
 /// A result with its date from a form: both or neither (pending).
 fn conclusion(on: &str, result: &str) -> Result<Option<(NaiveDate, Decision)>, AppError> {
-    match (optional_date(on, "审结日期")?, result.trim()) {
+    match (form_optional_date(on, "审结日期")?, result.trim()) {
         (None, "") => Ok(None),
         (Some(on), result) if !result.is_empty() => {
             let decision = Decision::parse(result)
@@ -646,7 +631,7 @@ async fn add_dispute(
         let dispute = NewDispute {
             route: Route::parse(&form.route)
                 .ok_or_else(|| AppError::Invalid("请选择复议或诉讼的途径".into()))?,
-            filed_on: date_field(&form.filed_on, "受理日期")?,
+            filed_on: form_date(&form.filed_on, "受理日期")?,
             concluded: conclusion(&form.concluded_on, &form.result)?,
         };
         fazhi_db::foi::add_dispute(
@@ -718,17 +703,11 @@ async fn decide_fee(
     let change = async {
         let method = fazhi_core::foi::fees::Method::parse(form.method.trim())
             .ok_or_else(|| AppError::Invalid("请选择计收方式".into()))?;
-        let pages = match form.pages.trim() {
-            "" => None,
-            text => Some(
-                text.parse()
-                    .map_err(|_| AppError::Invalid("页数应为非负整数".into()))?,
-            ),
-        };
+        let pages = optional_pages(&form.pages)?;
         let charge = fazhi_db::foi_fees::Charge {
             method,
             pages,
-            decided_on: date_field(&form.decided_on, "决定日期")?,
+            decided_on: form_date(&form.decided_on, "决定日期")?,
         };
         fazhi_db::foi_fees::decide(
             &state.db,
@@ -803,7 +782,7 @@ async fn add_delivery(
     let change = async {
         let delivery = fazhi_db::foi_reply::Delivery {
             method: form.method.trim().to_string(),
-            delivered_on: date_field(&form.delivered_on, "送达日期")?,
+            delivered_on: form_date(&form.delivered_on, "送达日期")?,
             reference: form.reference.clone(),
         };
         fazhi_db::foi_reply::add_delivery(

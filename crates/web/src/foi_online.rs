@@ -71,11 +71,7 @@ async fn render_apply(
         .into_iter()
         .map(|a| (a.code, a.name))
         .collect();
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let refused = error.is_some();
     let mut response = html(ApplyPage {
         layout: Layout::new("政府信息公开申请", "/foi/apply", visitor.staff.as_ref()),
         csrf,
@@ -85,7 +81,7 @@ async fn render_apply(
         forms: FORMS.to_vec(),
         error,
     })?;
-    *response.status_mut() = status;
+    crate::portal::mark_refused(&mut response, refused);
     set_cookie(&mut response, cookie);
     Ok(response)
 }
@@ -241,11 +237,7 @@ fn render_submission(
     submission: SubmissionRow,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let refused = error.is_some();
     let mut response = html(SubmissionPage {
         layout: Layout::new(
             &format!("网上申请 {}", submission.number()),
@@ -258,7 +250,7 @@ fn render_submission(
         today: fazhi_core::clock::beijing_today(),
         error,
     })?;
-    *response.status_mut() = status;
+    crate::portal::mark_refused(&mut response, refused);
     Ok(response)
 }
 
@@ -289,11 +281,9 @@ async fn confirm(
     CsrfForm(form): CsrfForm<ConfirmForm>,
 ) -> Result<Response, AppError> {
     let submission = allowed_submission(&state, &staff, id, Action::Draft).await?;
-    let confirmed_on = NaiveDate::parse_from_str(form.confirmed_on.trim(), "%Y-%m-%d");
-    let outcome = match confirmed_on {
-        Err(_) => Err(fazhi_db::DbError::Invalid(
-            "确认日期应为YYYY-MM-DD格式的日期".into(),
-        )),
+    let outcome = match crate::session::form_date(&form.confirmed_on, "确认日期") {
+        Err(AppError::Invalid(message)) => Err(fazhi_db::DbError::Invalid(message)),
+        Err(other) => return Err(other),
         Ok(on) => {
             fazhi_db::foi_online::confirm(
                 &state.db,

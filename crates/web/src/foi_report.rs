@@ -139,11 +139,7 @@ async fn render_staff(
     let published = fazhi_db::foi_report::published(&state.db, agency.id, year)
         .await?
         .map(|p| format!("第{}版，{}", p.version, p.published_at.date_naive()));
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let refused = error.is_some();
     let mut page = ReportPage::new(
         Layout::new(&report.title, "/admin/foi", Some(staff)),
         report,
@@ -156,7 +152,7 @@ async fn render_staff(
     page.notice = notice;
     page.error = error;
     let mut response = html(page)?;
-    *response.status_mut() = status;
+    crate::portal::mark_refused(&mut response, refused);
     Ok(response)
 }
 

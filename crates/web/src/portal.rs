@@ -82,6 +82,13 @@ impl Layout {
     }
 }
 
+/// A page that shows why the input was refused answers 422 (Unprocessable Entity).
+pub fn mark_refused(response: &mut Response, refused: bool) {
+    if refused {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+}
+
 pub fn html<T: Template>(page: T) -> Result<Response, AppError> {
     Ok(Html(page.render()?).into_response())
 }

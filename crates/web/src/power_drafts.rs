@@ -11,7 +11,6 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::NaiveDate;
 use fazhi_core::org::{Action, Target, scopes_allowing};
 use fazhi_core::powers::{
     AdjustmentKind, Condition, Decision, Item, basis_text, parse_basis, split_list, split_names,
@@ -62,11 +61,6 @@ pub struct DraftForm {
     residual: String,
 }
 
-fn required_date(text: &str, label: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::Invalid(format!("{label}应为YYYY-MM-DD格式的日期")))
-}
-
 impl DraftForm {
     fn to_batch(&self) -> Result<NewBatch, AppError> {
         let title = self.decision_title.trim();
@@ -98,12 +92,12 @@ impl DraftForm {
         };
         let term_end = match self.term_end.trim() {
             "" => None,
-            text => Some(required_date(text, "委托期限")?),
+            text => Some(crate::session::form_date(text, "委托期限")?),
         };
         let adjustment = NewAdjustment {
             kind,
             item_code: self.item_code.trim().to_string(),
-            effective: required_date(&self.effective, "生效日期")?,
+            effective: crate::session::form_date(&self.effective, "生效日期")?,
             from,
             to: self
                 .to_agencies
@@ -121,7 +115,7 @@ impl DraftForm {
             decision: Decision {
                 title: title.to_string(),
                 doc_number,
-                date: required_date(&self.decided_on, "决定日期")?,
+                date: crate::session::form_date(&self.decided_on, "决定日期")?,
             },
             url: None,
             adjustments: vec![adjustment],

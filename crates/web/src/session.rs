@@ -278,6 +278,20 @@ pub fn set_cookie(response: &mut Response, cookie: Option<String>) {
     }
 }
 
+/// A date typed in a form field labelled `label` (YYYY-MM-DD), or a clear refusal.
+pub fn form_date(text: &str, label: &str) -> Result<chrono::NaiveDate, AppError> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::Invalid(format!("{label}应为YYYY-MM-DD格式的日期")))
+}
+
+/// A date field that may be left empty.
+pub fn form_optional_date(text: &str, label: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
+    match text.trim() {
+        "" => Ok(None),
+        text => form_date(text, label).map(Some),
+    }
+}
+
 /// The fields of a form that is only a button (besides its CSRF token).
 #[derive(serde::Deserialize)]
 pub struct NoFields {}
