@@ -244,6 +244,64 @@ test('pages fit a phone screen without horizontal scrolling', async () => {
   await p.screenshot({ path: join(SHOTS, 'phone-audit.png'), fullPage: true });
 });
 
+async function axeViolations(p) {
+  await p.evaluate(AXE_SOURCE);
+  const result = await p.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('a document and its interpretation are published, link to each other, and the checker counts them', async () => {
+  const staffContext = () => browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', bypassCSP: true });
+  const clerkContext = await staffContext();
+  const clerk = await clerkContext.newPage();
+  await login(clerk, 'fb.clerk');
+  const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  await clerk.goto(`${base}/admin/documents/new`);
+  await clerk.getByLabel('标题', { exact: true }).fill('关于推行企业开办一网通办的通知');
+  await clerk.getByLabel('文号（无文号的不填').fill('梅市府办函〔2026〕901号');
+  await clerk.getByLabel('成文日期', { exact: true }).fill(today);
+  await clerk.getByLabel('须配发政策解读').check();
+  await clerk.getByLabel('正文', { exact: true }).fill('为进一步优化营商环境，在全市推行企业开办一网通办。');
+  await clerk.getByRole('button', { name: '保存草稿' }).click();
+  await clerk.getByRole('button', { name: '提交审核' }).click();
+  const documentPath = new URL(clerk.url()).pathname;
+  await clerk.getByRole('link', { name: '为本文件撰写解读' }).click();
+  await clerk.getByLabel('解读形式').selectOption('图解');
+  await clerk.getByLabel(/^解读内容/).fill('一图读懂：网上填一次表，一天拿到执照。');
+  await clerk.getByRole('button', { name: '保存草稿' }).click();
+  const interpretationPath = new URL(clerk.url()).pathname;
+  assert.deepEqual(await axeViolations(clerk), []);
+
+  const reviewerContext = await staffContext();
+  const reviewer = await reviewerContext.newPage();
+  await login(reviewer, 'fb.reviewer');
+  await reviewer.goto(base + interpretationPath);
+  await reviewer.getByRole('button', { name: /审核通过并发布/ }).click();
+  await reviewer.getByText('尚未发布：解读与文件同步或在其后发布').waitFor();
+  await reviewer.goto(base + documentPath);
+  await reviewer.getByRole('button', { name: /审核通过并发布/ }).click();
+  await reviewer.goto(base + interpretationPath);
+  await reviewer.getByRole('button', { name: /审核通过并发布/ }).click();
+  await reviewer.getByText('已发布').first().waitFor();
+
+  const p = await page();
+  await p.goto(base + documentPath.replace('/admin', ''));
+  await p.getByRole('link', { name: '《关于推行企业开办一网通办的通知》政策解读' }).click();
+  await p.getByText('一图读懂：网上填一次表，一天拿到执照。').waitFor();
+  await p.getByRole('link', { name: '关于推行企业开办一网通办的通知' }).click();
+  assert.equal(new URL(p.url()).pathname, documentPath.replace('/admin', ''));
+
+  await reviewer.goto(`${base}/admin/interpretations/check`);
+  const ratio = reviewer.getByRole('row', { name: /解读比例/ });
+  assert.match(await ratio.innerText(), /100\.0%/);
+  assert.deepEqual(await axeViolations(reviewer), []);
+  await reviewer.screenshot({ path: join(SHOTS, 'interpretations-check.png'), fullPage: true });
+  assert.deepEqual([...clerk.errors || [], ...p.errors], []);
+  await clerkContext.close();
+  await reviewerContext.close();
+  await p.context().close();
+});
+
 // WCAG 2.1 A/AA rules of axe-core on every page built so far (GB/T 37668 follows WCAG 2.0 AA).
 test('pages have no WCAG 2.1 AA violations found by axe-core', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', bypassCSP: true });
@@ -257,10 +315,11 @@ test('pages have no WCAG 2.1 AA violations found by axe-core', async () => {
   };
   for (const path of ['/', '/login', '/calendar?from=2024-09-20&working_days=20', '/no-such-page',
     '/powers?on=2020-03-01&q=许可+取水', '/powers/items/DEMO-XK-QS', '/powers/changes?from=2019-12-31&to=2020-12-31',
-    '/powers/figures?year=2020', '/powers/towns?county=441402&on=2020-12-31', '/foi/reports', '/foi/reports/G441400-002/2020', '/documents']) await check(path);
+    '/powers/figures?year=2020', '/powers/towns?county=441402&on=2020-12-31', '/foi/reports', '/foi/reports/G441400-002/2020', '/documents', '/interpretations']) await check(path);
   await login(p, 'admin');
   for (const path of ['/admin', '/admin/org?division=441402', '/admin/users', '/admin/users/new', '/admin/users/2',
     '/admin/audit', '/admin/audit/verify', '/admin/calendar', '/admin/parameters', '/admin/tokens', '/admin/powers',
-    '/admin/powers/item', '/admin/powers/item?code=DEMO-XK-QS', '/admin/foi', '/admin/foi?show=all', '/admin/foi/new', '/admin/foi/8', '/admin/foi/report?agency=G441400-002&year=2021', '/admin/foi/figures?year=2020', '/admin/foi/1?pages=250', '/admin/documents', '/admin/documents/new']) await check(path);
+    '/admin/powers/item', '/admin/powers/item?code=DEMO-XK-QS', '/admin/foi', '/admin/foi?show=all', '/admin/foi/new', '/admin/foi/8', '/admin/foi/report?agency=G441400-002&year=2021', '/admin/foi/figures?year=2020', '/admin/foi/1?pages=250', '/admin/documents', '/admin/documents/new',
+    '/admin/interpretations', '/admin/interpretations/new', '/admin/interpretations/check']) await check(path);
   await context.close();
 });

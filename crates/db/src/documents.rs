@@ -509,3 +509,14 @@ pub async fn published(db: &Db, limit: i64) -> Result<Vec<Published>> {
     })
     .map_err(Into::into)
 }
+
+/// The document with a 索引号, if any.
+pub async fn id_by_index_no(db: &Db, index_no: &str) -> Result<Option<i64>> {
+    on_pool!(db, pool => {
+        sqlx::query_scalar("SELECT id FROM documents WHERE index_no = $1")
+            .bind(index_no.trim())
+            .fetch_optional(pool)
+            .await
+    })
+    .map_err(Into::into)
+}

@@ -2,8 +2,8 @@
 //! explain, published with or after them, and the checker's findings over the records.
 
 use crate::audit::{self, Change};
-use crate::{Actor, Db, DbError, Result, on_pool, on_tx};
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::{Actor, Db, DbError, Page, Result, on_pool, on_tx};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use fazhi_core::openness::{
     CheckRules, Finding, INTERPRETATION_FORMS, Interpretation, PolicyDocument,
     check_interpretations, vocabulary,
@@ -224,4 +224,214 @@ pub async fn findings(db: &Db, today: NaiveDate) -> Result<Vec<Finding>> {
         })
         .collect();
     Ok(check_interpretations(&documents, &interpretations, &rules))
+}
+
+/// An interpretation with its agency, as the pages show it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InterpretationRow {
+    pub id: i64,
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub division_path: String,
+    pub title: String,
+    pub form: String,
+    pub body: String,
+    pub status: String,
+    pub published_on: Option<NaiveDate>,
+}
+
+impl InterpretationRow {
+    pub fn target(&self) -> fazhi_core::org::Target {
+        fazhi_core::org::Target::Owned {
+            agency_id: self.agency_id,
+            division_path: self.division_path.clone(),
+        }
+    }
+}
+
+const SELECT: &str = "SELECT t.id, t.agency_id, a.name AS agency_name, d.path AS division_path, \
+     t.title, t.form, t.body, t.status, t.published_on \
+     FROM interpretations t JOIN agencies a ON a.id = t.agency_id JOIN divisions d ON d.id = a.division_id";
+
+pub async fn interpretation(db: &Db, id: i64) -> Result<Option<InterpretationRow>> {
+    let sql = format!("{SELECT} WHERE t.id = $1");
+    on_pool!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(pool).await
+    })
+    .map_err(Into::into)
+}
+
+/// Interpretations within `scopes` (all when `None`), newest first; only published ones when
+/// `public_only`.
+pub async fn list(
+    db: &Db,
+    scopes: Option<&[fazhi_core::org::Scope]>,
+    public_only: bool,
+    page: Page,
+) -> Result<(Vec<InterpretationRow>, i64)> {
+    let filter = if public_only {
+        " WHERE t.status = 'published'"
+    } else {
+        " WHERE 1 = 1"
+    };
+    let rows: Vec<InterpretationRow> = on_pool!(db, pool => {
+        let mut query = sqlx::QueryBuilder::new(format!("{SELECT}{filter}"));
+        if let Some(scopes) = scopes {
+            crate::push_scope_filter(&mut query, scopes, "t.agency_id", "d.path");
+        }
+        query.push(" ORDER BY COALESCE(t.published_on, '9999-12-31') DESC, t.id DESC LIMIT ");
+        query.push_bind(page.limit());
+        query.push(" OFFSET ");
+        query.push_bind(page.offset());
+        query.build_query_as().fetch_all(pool).await
+    })?;
+    let total: i64 = on_pool!(db, pool => {
+        let mut query = sqlx::QueryBuilder::new(format!(
+            "SELECT COUNT(*) FROM interpretations t JOIN agencies a ON a.id = t.agency_id \
+             JOIN divisions d ON d.id = a.division_id{filter}"
+        ));
+        if let Some(scopes) = scopes {
+            crate::push_scope_filter(&mut query, scopes, "t.agency_id", "d.path");
+        }
+        query.build_query_scalar().fetch_one(pool).await
+    })?;
+    Ok((rows, total))
+}
+
+/// One end of a link between a document and an interpretation, as a page lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Linked {
+    pub id: i64,
+    pub title: String,
+    pub status: String,
+    pub published_on: Option<NaiveDate>,
+    /// The interpretation's form; the document's 索引号.
+    pub detail: String,
+}
+
+/// The documents an interpretation explains.
+pub async fn documents_of(db: &Db, id: i64) -> Result<Vec<Linked>> {
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT t.id, t.title, t.status, t.published_on, t.index_no AS detail \
+             FROM interpretation_documents l JOIN documents t ON t.id = l.document_id \
+             WHERE l.interpretation_id = $1 ORDER BY t.id",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await
+    })
+    .map_err(Into::into)
+}
+
+/// The interpretations of a document; only published ones when `public_only`.
+pub async fn of_document(db: &Db, document_id: i64, public_only: bool) -> Result<Vec<Linked>> {
+    let filter = if public_only {
+        " AND t.status = 'published'"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT t.id, t.title, t.status, t.published_on, t.form AS detail \
+         FROM interpretation_documents l JOIN interpretations t ON t.id = l.interpretation_id \
+         WHERE l.document_id = $1{filter} ORDER BY t.id"
+    );
+    on_pool!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(document_id).fetch_all(pool).await
+    })
+    .map_err(Into::into)
+}
+
+/// Spec §3.1 I3 and §3.3 "single form" for the documents published in a year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coverage {
+    pub year: i32,
+    /// Published documents that need an interpretation.
+    pub needing: i64,
+    /// Those with at least one published interpretation.
+    pub interpreted: i64,
+    /// Interpreted documents whose interpretations are all 文字解读.
+    pub text_only: i64,
+    /// `openness.interpretation.text_only_max`
+    pub text_only_max: f64,
+}
+
+impl Coverage {
+    /// 解读比例 as a percentage with one decimal, or `None` with nothing to interpret.
+    pub fn ratio(&self) -> Option<f64> {
+        share(self.interpreted, self.needing)
+    }
+
+    pub fn text_only_share(&self) -> Option<f64> {
+        share(self.text_only, self.interpreted)
+    }
+
+    /// Whether the share of text-only documents is over the office's limit.
+    pub fn single_form(&self) -> bool {
+        self.text_only_share()
+            .is_some_and(|share| share > self.text_only_max * 100.0)
+    }
+}
+
+fn share(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
+/// The form a text-only interpretation has.
+pub const TEXT_FORM: &str = "文字解读";
+
+/// Coverage of the documents published in `year`.
+pub async fn coverage(db: &Db, year: i32, today: NaiveDate) -> Result<Coverage> {
+    let first = NaiveDate::from_ymd_opt(year, 1, 1)
+        .ok_or_else(|| DbError::Invalid(format!("年份{year}无效")))?;
+    let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(first);
+    let forms: Vec<(i64, Option<String>)> = on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT t.id, i.form FROM documents t \
+             LEFT JOIN interpretation_documents l ON l.document_id = t.id \
+             LEFT JOIN interpretations i ON i.id = l.interpretation_id AND i.status = 'published' \
+             WHERE t.status = 'published' AND t.needs_interpretation \
+             AND t.published_on >= $1 AND t.published_on <= $2 ORDER BY t.id",
+        )
+        .bind(first)
+        .bind(last)
+        .fetch_all(pool)
+        .await
+    })?;
+    let mut by_document: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
+    for (document, form) in forms {
+        let entry = by_document.entry(document).or_default();
+        entry.extend(form);
+    }
+    let limit =
+        crate::params::value(db, "openness.interpretation.text_only_max", today, "/").await?;
+    let text_only_max: f64 = limit.parse().map_err(|_| {
+        DbError::Invalid(format!(
+            "参数 openness.interpretation.text_only_max 的值“{limit}”不是数"
+        ))
+    })?;
+    let interpreted = by_document.values().filter(|f| !f.is_empty());
+    Ok(Coverage {
+        year: first.year(),
+        needing: by_document.len() as i64,
+        interpreted: interpreted.clone().count() as i64,
+        text_only: interpreted
+            .filter(|forms| forms.iter().all(|form| form == TEXT_FORM))
+            .count() as i64,
+        text_only_max,
+    })
+}
+
+/// Published interpretations (id, date), newest first; at most `limit` of them.
+pub async fn published(db: &Db, limit: i64) -> Result<Vec<(i64, NaiveDate)>> {
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, published_on FROM interpretations WHERE status = 'published' \
+             ORDER BY published_on DESC, id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+    })
+    .map_err(Into::into)
 }

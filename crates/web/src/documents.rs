@@ -18,6 +18,7 @@ use fazhi_core::openness::{Disclosure, GENRES, SUBJECTS, vocabulary};
 use fazhi_core::org::{Action, Target, scopes_allowing};
 use fazhi_db::Page;
 use fazhi_db::documents::{DocumentRow, NewDocument};
+use fazhi_db::interpretations::Linked;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -37,7 +38,7 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     #[serde(default)]
-    page: Option<u32>,
+    pub(crate) page: Option<u32>,
 }
 
 fn status_zh(status: &str) -> &'static str {
@@ -66,7 +67,7 @@ impl AdminListPage {
     }
 }
 
-fn scopes_of(staff: &Staff) -> Option<Vec<fazhi_core::org::Scope>> {
+pub(crate) fn scopes_of(staff: &Staff) -> Option<Vec<fazhi_core::org::Scope>> {
     if staff.may(Action::View, &Target::Global) {
         None
     } else {
@@ -230,6 +231,7 @@ struct AdminPage {
     deadline: NaiveDate,
     may_draft: bool,
     may_review: bool,
+    interpretations: Vec<Linked>,
     error: Option<String>,
 }
 
@@ -259,6 +261,8 @@ async fn render_admin(
         status: status_zh(&document.status),
         may_draft: staff.may(Action::Draft, &document.target()),
         may_review: staff.may(Action::Review, &document.target()),
+        interpretations: fazhi_db::interpretations::of_document(&state.db, document.id, false)
+            .await?,
         document,
         error,
     })?;
@@ -373,6 +377,7 @@ async fn public_list(
 struct PublicPage {
     layout: Layout,
     document: DocumentRow,
+    interpretations: Vec<Linked>,
 }
 
 async fn public_page(
@@ -386,6 +391,8 @@ async fn public_page(
         .ok_or(AppError::NotFound)?;
     html(PublicPage {
         layout: Layout::new(&document.title, "/documents", visitor.staff.as_ref()),
+        interpretations: fazhi_db::interpretations::of_document(&state.db, document.id, true)
+            .await?,
         document,
     })
 }
@@ -463,6 +470,7 @@ async fn sitemap(
         "/powers",
         "/calendar",
         "/documents",
+        "/interpretations",
         "/foi/apply",
         "/foi/reports",
     ]
@@ -473,6 +481,14 @@ async fn sitemap(
         urls.push((
             format!("{base}/documents/{}", entry.id),
             Some(entry.published_at.date_naive().to_string()),
+        ));
+    }
+    for (id, published_on) in
+        fazhi_db::interpretations::published(&state.db, SITEMAP_DOCUMENTS).await?
+    {
+        urls.push((
+            format!("{base}/interpretations/{id}"),
+            Some(published_on.to_string()),
         ));
     }
     for (code, _, year, _, at) in fazhi_db::foi_report::published_list(&state.db).await? {

@@ -18,6 +18,7 @@ pub mod error;
 pub mod foi;
 pub mod foi_online;
 pub mod foi_report;
+pub mod interpretations;
 pub mod metrics;
 pub mod portal;
 pub mod power_drafts;
@@ -108,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .merge(foi_report::router())
         .merge(foi_online::router())
         .merge(documents::router())
+        .merge(interpretations::router())
         .merge(metrics::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(error::localize_rejections))

@@ -356,5 +356,42 @@ async fn interpretations_link_to_published_documents_and_the_checker_finds_the_d
                 .iter()
                 .any(|f| matches!(f, Finding::Missing { document } if *document == explained.id))
         );
+        // 解读比例 over the year's documents: one of two explained, by a diagram.
+        let coverage = fazhi_db::interpretations::coverage(&db, 2026, today)
+            .await
+            .unwrap();
+        assert_eq!(
+            (coverage.needing, coverage.interpreted, coverage.text_only),
+            (2, 1, 0)
+        );
+        assert_eq!(coverage.ratio(), Some(50.0));
+        assert!(!coverage.single_form());
+        // A second, text-only interpretation of the same document keeps it multi-form.
+        let text = interpret(
+            &db,
+            &actor(),
+            now,
+            &NewInterpretation {
+                form: "文字解读".into(),
+                ..new(vec![explained.id], "文字说明。")
+            },
+        )
+        .await
+        .unwrap();
+        publish_interpretation(&db, &actor(), now, text, date("2026-11-26"))
+            .await
+            .unwrap();
+        let coverage = fazhi_db::interpretations::coverage(&db, 2026, today)
+            .await
+            .unwrap();
+        assert_eq!((coverage.interpreted, coverage.text_only), (1, 0));
+        assert_eq!(
+            fazhi_db::interpretations::coverage(&db, 2025, today)
+                .await
+                .unwrap()
+                .ratio(),
+            None,
+            "no documents that year"
+        );
     }
 }

@@ -308,6 +308,9 @@ async fn permission_matrix() {
         ("GET /admin/foi/new",                  [OK,    DENIED, OK,      DENIED, DENIED, DENIED, OK]),
         ("GET /admin/documents",                [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
         ("GET /admin/documents/new",            [OK,    DENIED, OK,      DENIED, DENIED, DENIED, OK]),
+        ("GET /admin/interpretations",          [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
+        ("GET /admin/interpretations/new",      [OK,    DENIED, OK,      DENIED, DENIED, DENIED, OK]),
+        ("GET /admin/interpretations/check",    [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
         // The city office's annual report: its own staff and the city-wide roles.
         ("GET /admin/foi/report?agency=G441400-002&year=2021", [OK, DENIED, OK, OK, OK, DENIED, DENIED]),
         ("GET /admin/foi/report/download?agency=G441400-002&year=2021&format=json", [OK, DENIED, OK, OK, OK, DENIED, DENIED]),
@@ -2191,5 +2194,183 @@ async fn a_document_is_drafted_reviewed_published_and_withdrawn_on_the_pages() {
                 .contains("<entry>"),
             "withdrawn: out of the feed"
         );
+    }
+}
+
+/// Creates and publishes a policy document of the city office directly in the database.
+async fn published_policy_document(
+    db: &Db,
+    title: &str,
+    number: &str,
+) -> fazhi_db::documents::DocumentRow {
+    let actor = Actor::cli("test");
+    let now = fazhi_core::clock::now();
+    let written = chrono::NaiveDate::from_ymd_opt(2020, 2, 28).unwrap();
+    let new = fazhi_db::documents::NewDocument {
+        agency_code: "G441400-002".into(),
+        title: title.into(),
+        doc_number: number.into(),
+        written_on: written,
+        formed: None,
+        subject: "综合政务".into(),
+        genre: "通知".into(),
+        disclosure: fazhi_core::openness::Disclosure::Proactive,
+        withhold_ground: None,
+        needs_interpretation: true,
+        body: "为进一步优化营商环境，市政府决定在全市推行企业开办一网通办。".into(),
+    };
+    let created = fazhi_db::documents::create(db, &actor, now, written, &new)
+        .await
+        .unwrap();
+    fazhi_db::documents::submit(db, &actor, now, created.id)
+        .await
+        .unwrap();
+    fazhi_db::documents::publish(db, &actor, now, created.id, written)
+        .await
+        .unwrap();
+    created
+}
+
+#[tokio::test]
+async fn an_interpretation_is_written_published_and_linked_both_ways_on_the_pages() {
+    for db in support::demo_backends().await {
+        let document =
+            published_policy_document(&db, "关于推行企业开办一网通办的通知", "梅市府〔2020〕7号")
+                .await;
+        let unexplained =
+            published_policy_document(&db, "关于优化工程建设项目审批的通知", "梅市府〔2020〕8号")
+                .await;
+        let mut clerk = logged_in(&db, "fb.clerk").await;
+        let form = clerk
+            .get(&format!(
+                "/admin/interpretations/new?document={}",
+                document.id
+            ))
+            .await
+            .body;
+        let index_no = fazhi_db::documents::document(&db, document.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .index_no;
+        assert!(form.contains(&index_no), "index number filled in: {form}");
+        let csrf = support::csrf_of(&form);
+        let fields = |documents: &str| {
+            vec![
+                ("csrf_token", csrf.clone()),
+                ("agency_code", "G441400-002".to_string()),
+                ("title", "<script>解读</script>企业开办一网通办".into()),
+                ("form", "文字解读".into()),
+                ("documents", documents.into()),
+                (
+                    "body",
+                    "问：有什么变化？\n答：网上填一次表，一天拿到执照。".into(),
+                ),
+            ]
+        };
+        for (documents, message) in [
+            ("", "请填写所解读文件的索引号"),
+            (
+                "不存在/2020-00001",
+                "索引号为“不存在/2020-00001”的文件不存在",
+            ),
+        ] {
+            let bad = fields(documents);
+            let pairs: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let refused = clerk.post("/admin/interpretations/new", &pairs).await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(refused.body.contains(message), "{}", refused.body);
+            assert!(refused.body.contains("网上填一次表"), "the text is kept");
+        }
+        assert_eq!(count(&db, "interpretations").await, 0);
+        let good = fields(&format!("{index_no}\n{index_no}"));
+        let pairs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let created = clerk.post("/admin/interpretations/new", &pairs).await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+        let page = created.location.unwrap();
+        let id = page.rsplit('/').next().unwrap().to_string();
+        let mut public = Browser::new(support::app(&db).await);
+        assert_eq!(
+            public.get(&format!("/interpretations/{id}")).await.status,
+            StatusCode::NOT_FOUND,
+            "a draft is not public"
+        );
+        let csrf_clerk = clerk.csrf(&page).await;
+        assert_eq!(
+            clerk
+                .post(&format!("{page}/publish"), &[("csrf_token", &csrf_clerk)])
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let mut reviewer = logged_in(&db, "fb.reviewer").await;
+        let csrf_review = reviewer.csrf(&page).await;
+        assert_eq!(
+            reviewer
+                .post(&format!("{page}/publish"), &[("csrf_token", &csrf_review)])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+
+        let document_page = public
+            .get(&format!("/documents/{}", document.id))
+            .await
+            .body;
+        assert!(
+            document_page.contains(&format!(
+                "<a href=\"/interpretations/{id}\">&#60;script&#62;解读"
+            )),
+            "{document_page}"
+        );
+        let interpretation_page = public.get(&format!("/interpretations/{id}")).await.body;
+        assert!(
+            interpretation_page.contains(&format!(
+                "<a href=\"/documents/{}\" rel=\"up\">",
+                document.id
+            )),
+            "{interpretation_page}"
+        );
+        assert!(
+            public
+                .get("/interpretations")
+                .await
+                .body
+                .contains(&format!("/interpretations/{id}"))
+        );
+        assert!(
+            public
+                .get("/sitemap.xml")
+                .await
+                .body
+                .contains(&format!("/interpretations/{id}</loc>"))
+        );
+
+        let mut leader = logged_in(&db, "leader").await;
+        let check = leader.get("/admin/interpretations/check?year=2020").await;
+        assert_eq!(check.status, StatusCode::OK);
+        assert!(
+            check
+                .body
+                .contains(&format!("<a href=\"/admin/documents/{}\">", unexplained.id))
+                && check.body.contains("缺少解读"),
+            "{}",
+            check.body
+        );
+        assert!(
+            check.body.contains("50.0%"),
+            "one of two documents explained"
+        );
+        assert!(
+            check.body.contains("解读形式单一"),
+            "its only interpretation is text"
+        );
+        // A county clerk sees no finding about the city office's records.
+        let mut county = logged_in(&db, "mj.clerk").await;
+        let seen = county
+            .get("/admin/interpretations/check?year=2020")
+            .await
+            .body;
+        assert!(seen.contains("发现的问题：0项"), "{seen}");
     }
 }
