@@ -143,9 +143,16 @@ pub async fn next_year_alert_from(db: &Db, date: NaiveDate) -> Result<(u32, u32)
 /// The value of `key` in force on `on` for an agency in `division_path` (most specific scope
 /// first); a clear error when no record is in force.
 pub async fn value(db: &Db, key: &str, on: NaiveDate, division_path: &str) -> Result<String> {
+    record(db, key, on, division_path)
+        .await
+        .map(|record| record.value)
+}
+
+/// The whole record of [`value`], for parameters whose unit matters.
+pub async fn record(db: &Db, key: &str, on: NaiveDate, division_path: &str) -> Result<Parameter> {
     let records = all(db).await?;
     let scopes = fazhi_core::params::scope_chain(division_path);
     resolve(&records, key, on, &scopes)
-        .map(|record| record.value.clone())
+        .cloned()
         .ok_or_else(|| DbError::Invalid(format!("缺少{on}有效的参数 {key}")))
 }

@@ -6,6 +6,7 @@
 mod audit;
 mod calendar;
 mod cli;
+mod consultations;
 mod documents;
 mod foi;
 mod org;
