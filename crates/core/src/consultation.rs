@@ -102,12 +102,16 @@ impl Period {
     ) -> Result<NaiveDate, CalendarError> {
         match self {
             Period::WorkingDays(n) => Ok(calendar.due_date(opens_on, n)?.date),
+            Period::Days(0) => Ok(opens_on),
             Period::Days(n) => {
                 let mut last = opens_on
                     .checked_add_days(Days::new(u64::from(n)))
                     .unwrap_or(NaiveDate::MAX);
+                // A day in a year whose holidays are not loaded yet is judged provisionally
+                // by the weekday, as working-day periods are (calendar §7): a window that
+                // must be at least this long can only be checked against what is known.
                 if rolls {
-                    while !calendar.is_working_day(last)? {
+                    while !calendar.day(last).working {
                         last = last.succ_opt().unwrap_or(NaiveDate::MAX);
                     }
                 }

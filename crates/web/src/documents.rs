@@ -471,6 +471,7 @@ async fn sitemap(
         "/calendar",
         "/documents",
         "/interpretations",
+        "/consultations",
         "/foi/apply",
         "/foi/reports",
     ]

@@ -12,6 +12,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub mod admin;
 pub mod api;
+pub mod consultations;
 pub mod documents;
 pub mod docx;
 pub mod error;
@@ -110,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .merge(foi_online::router())
         .merge(documents::router())
         .merge(interpretations::router())
+        .merge(consultations::router())
         .merge(metrics::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(error::localize_rejections))

@@ -46,6 +46,7 @@ impl Layout {
             ("/calendar", "工作日计算"),
             ("/documents", "政府文件"),
             ("/interpretations", "政策解读"),
+            ("/consultations", "意见征集"),
             ("/foi/apply", "申请公开"),
             ("/foi/reports", "信息公开年报"),
         ];
@@ -63,6 +64,7 @@ impl Layout {
             }
             entries.push(("/admin/documents", "主动公开"));
             entries.push(("/admin/interpretations", "解读管理"));
+            entries.push(("/admin/consultations", "征集管理"));
             entries.push(("/admin/foi", "依申请公开"));
             entries.push(("/admin/calendar", "节假日数据"));
             entries.push(("/admin/parameters", "法定参数"));

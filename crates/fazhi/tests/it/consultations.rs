@@ -243,11 +243,7 @@ async fn comments_are_moderated_grouped_decided_and_reported() {
             now,
             day,
             id,
-            &citizen(
-                "第三条",
-                campaign,
-                "2024-09-10",
-            ),
+            &citizen("第三条", campaign, "2024-09-10"),
             Some("k1"),
         )
         .await
@@ -258,11 +254,7 @@ async fn comments_are_moderated_grouped_decided_and_reported() {
             now,
             day,
             id,
-            &citizen(
-                "第三条",
-                campaign,
-                "2024-09-10",
-            ),
+            &citizen("第三条", campaign, "2024-09-10"),
             Some("k1"),
         )
         .await
@@ -285,7 +277,11 @@ async fn comments_are_moderated_grouped_decided_and_reported() {
             now,
             day,
             id,
-            &citizen("总体意见", "建议增加社区绿地的数量。我的电话13812345678", "2024-09-10"),
+            &citizen(
+                "总体意见",
+                "建议增加社区绿地的数量。我的电话13812345678",
+                "2024-09-10",
+            ),
             Some("k3"),
         )
         .await

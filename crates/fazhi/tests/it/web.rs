@@ -311,6 +311,8 @@ async fn permission_matrix() {
         ("GET /admin/interpretations",          [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
         ("GET /admin/interpretations/new",      [OK,    DENIED, OK,      DENIED, DENIED, DENIED, OK]),
         ("GET /admin/interpretations/check",    [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
+        ("GET /admin/consultations",            [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
+        ("GET /admin/consultations/new",        [OK,    DENIED, OK,      DENIED, DENIED, DENIED, OK]),
         // The city office's annual report: its own staff and the city-wide roles.
         ("GET /admin/foi/report?agency=G441400-002&year=2021", [OK, DENIED, OK, OK, OK, DENIED, DENIED]),
         ("GET /admin/foi/report/download?agency=G441400-002&year=2021&format=json", [OK, DENIED, OK, OK, OK, DENIED, DENIED]),
@@ -2372,5 +2374,277 @@ async fn an_interpretation_is_written_published_and_linked_both_ways_on_the_page
             .await
             .body;
         assert!(seen.contains("发现的问题：0项"), "{seen}");
+    }
+}
+
+#[tokio::test]
+async fn a_consultation_takes_comments_from_the_public_and_shows_them_after_moderation() {
+    for db in support::demo_backends().await {
+        let today = fazhi_core::clock::beijing_today();
+        let later = |days: u64| (today + chrono::Days::new(days)).to_string();
+        let mut clerk = logged_in(&db, "fb.clerk").await;
+        let csrf = clerk.csrf("/admin/consultations/new").await;
+        let fields = |kind: &str, closes: String| {
+            vec![
+                ("csrf_token", csrf.clone()),
+                ("agency_code", "G441400-002".to_string()),
+                (
+                    "title",
+                    "《梅州市城市绿化管理办法（征求意见稿）》征求意见".into(),
+                ),
+                ("kind", kind.into()),
+                ("opens_on", today.to_string()),
+                ("closes_on", closes),
+                ("short_reason", String::new()),
+                (
+                    "draft_text",
+                    "第一条 为了加强城市绿化管理……\n第二条 本办法适用于本市。".into(),
+                ),
+            ]
+        };
+        let short = fields("decision", later(5));
+        let pairs: Vec<(&str, &str)> = short.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = clerk.post("/admin/consultations/new", &pairs).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("一般不少于30日"), "{}", refused.body);
+        assert_eq!(count(&db, "consultations").await, 0);
+        let good = fields("other", later(40));
+        let pairs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let created = clerk.post("/admin/consultations/new", &pairs).await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+        let page = created.location.unwrap();
+        let id = page.rsplit('/').next().unwrap().to_string();
+        let public_path = format!("/consultations/{id}");
+        let mut public = Browser::new(support::app(&db).await);
+        assert_eq!(public.get(&public_path).await.status, StatusCode::NOT_FOUND);
+        let mut reviewer = logged_in(&db, "fb.reviewer").await;
+        let csrf_review = reviewer.csrf(&page).await;
+        let published = reviewer
+            .post(&format!("{page}/publish"), &[("csrf_token", &csrf_review)])
+            .await;
+        assert_eq!(published.status, StatusCode::SEE_OTHER);
+
+        let form = public.get(&public_path).await.body;
+        assert!(
+            form.contains("<option value=\"第二条\">第二条</option>"),
+            "{form}"
+        );
+        let csrf_public = support::csrf_of(&form);
+        let key = form
+            .split("name=\"key\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        let comment = [
+            ("csrf_token", csrf_public.as_str()),
+            ("key", key.as_str()),
+            ("section", "第二条"),
+            (
+                "content",
+                "<b>建议</b>适用范围包括各县城区。电话13812345678",
+            ),
+            ("commenter_type", "公民"),
+            ("commenter_name", "李四"),
+            ("commenter_contact", "lisi@example.com"),
+        ];
+        for _ in 0..2 {
+            let sent = public.post(&public_path, &comment).await;
+            assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        }
+        assert_eq!(
+            count(&db, "consultation_comments").await,
+            1,
+            "sent twice, kept once"
+        );
+        let bad = public
+            .post(
+                &public_path,
+                &[
+                    ("csrf_token", csrf_public.as_str()),
+                    ("key", &"a".repeat(64)),
+                    ("section", "第九条"),
+                    ("content", "意见"),
+                    ("commenter_type", "公民"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("征求意见稿中没有“第九条”"));
+        let before_moderation = public.get(&format!("{public_path}?sent=1")).await.body;
+        assert!(before_moderation.contains("您的意见已收到"));
+        assert!(
+            before_moderation.contains("暂无公开的意见"),
+            "pending: not shown"
+        );
+
+        let staff_page = clerk.get(&page).await.body;
+        assert!(staff_page.contains("李四") && staff_page.contains("13812345678"));
+        assert!(staff_page.contains("&#60;b&#62;建议"), "escaped");
+        let comment_id = fazhi_db::consultations::comments(&db, id.parse().unwrap())
+            .await
+            .unwrap()[0]
+            .id;
+        let moderate = format!("{page}/comments/{comment_id}/moderate");
+        let csrf_clerk = clerk.csrf(&page).await;
+        let still_personal = clerk
+            .post(
+                &moderate,
+                &[
+                    ("csrf_token", &csrf_clerk),
+                    ("decision", "show"),
+                    ("public_text", "电话13812345678"),
+                ],
+            )
+            .await;
+        assert_eq!(still_personal.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(still_personal.body.contains("仍有身份证号或电话号码"));
+        let masked = fazhi_db::consultations::comment(&db, comment_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .public_text;
+        let shown = clerk
+            .post(
+                &moderate,
+                &[
+                    ("csrf_token", &csrf_clerk),
+                    ("decision", "show"),
+                    ("public_text", &masked),
+                ],
+            )
+            .await;
+        assert_eq!(shown.status, StatusCode::SEE_OTHER);
+        let after = public.get(&public_path).await.body;
+        assert!(after.contains("[电话号码已隐去]"), "{after}");
+        assert!(
+            !after.contains("13812345678") && !after.contains("李四") && !after.contains("lisi@")
+        );
+        assert!(after.contains("&#60;b&#62;建议"), "escaped");
+        // Another county's clerk may not moderate the city office's comments.
+        let mut county = logged_in(&db, "mj.clerk").await;
+        let csrf_county = county.csrf("/admin").await;
+        let foreign = county
+            .post(
+                &moderate,
+                &[("csrf_token", &csrf_county), ("decision", "withhold")],
+            )
+            .await;
+        assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    }
+}
+
+#[tokio::test]
+async fn a_closed_consultation_is_decided_and_its_feedback_published_on_the_pages() {
+    use fazhi_db::consultations::{NewComment, NewConsultation};
+    for db in support::demo_backends().await {
+        let actor = Actor::cli("test");
+        let now = fazhi_core::clock::now();
+        let day = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+        let id = fazhi_db::consultations::create(
+            &db,
+            &actor,
+            now,
+            &NewConsultation {
+                agency_code: "G441400-002".into(),
+                title: "梅州市养犬管理规定（草案）征求意见".into(),
+                kind: fazhi_core::consultation::DraftKind::Rule,
+                draft_text: "第一条 为了规范养犬行为……".into(),
+                opens_on: day("2024-03-01"),
+                closes_on: day("2024-04-01"),
+                short_reason: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        fazhi_db::consultations::publish(&db, &actor, now, id, day("2024-02-28"))
+            .await
+            .unwrap();
+        let comment = fazhi_db::consultations::add_comment(
+            &db,
+            &actor,
+            now,
+            day("2024-03-05"),
+            id,
+            &NewComment {
+                channel: "信函".into(),
+                received_on: day("2024-03-05"),
+                commenter_type: "公民".into(),
+                commenter_name: "王五".into(),
+                commenter_contact: String::new(),
+                section: "第一条".into(),
+                content: "建议明确禁止饲养的犬只品种。".into(),
+            },
+            None,
+        )
+        .await
+        .unwrap();
+        let page = format!("/admin/consultations/{id}");
+        let mut clerk = logged_in(&db, "fb.clerk").await;
+        let csrf = clerk.csrf(&page).await;
+        let no_reason = clerk
+            .post(
+                &format!("{page}/comments/{comment}/dispose"),
+                &[
+                    ("csrf_token", &csrf),
+                    ("disposition", "not_adopted"),
+                    ("reason", ""),
+                ],
+            )
+            .await;
+        assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(no_reason.body.contains("未采纳的意见须说明理由"));
+        for (path, fields) in [
+            (
+                format!("{page}/comments/{comment}/moderate"),
+                vec![
+                    ("decision", "show"),
+                    ("public_text", "建议明确禁止饲养的犬只品种。"),
+                ],
+            ),
+            (
+                format!("{page}/comments/{comment}/dispose"),
+                vec![("disposition", "adopted"), ("reason", "已在第五条列明。")],
+            ),
+        ] {
+            let mut all = vec![("csrf_token", csrf.as_str())];
+            all.extend(fields);
+            assert_eq!(clerk.post(&path, &all).await.status, StatusCode::SEE_OTHER);
+        }
+        assert!(
+            clerk
+                .get(&page)
+                .await
+                .body
+                .contains("征求意见期间共收到意见1条")
+        );
+        assert_eq!(
+            clerk
+                .post(&format!("{page}/feedback"), &[("csrf_token", &csrf)])
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "publishing is the reviewer's"
+        );
+        let mut reviewer = logged_in(&db, "fb.reviewer").await;
+        let csrf_review = reviewer.csrf(&page).await;
+        assert_eq!(
+            reviewer
+                .post(&format!("{page}/feedback"), &[("csrf_token", &csrf_review)])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let public = Browser::new(support::app(&db).await)
+            .get(&format!("/consultations/{id}"))
+            .await
+            .body;
+        assert!(public.contains("意见采纳情况反馈（"), "{public}");
+        assert!(public.contains("<td>建议明确禁止饲养的犬只品种。</td>"));
+        assert!(public.contains("<td>采纳</td><td>已在第五条列明。</td>"));
+        assert!(!public.contains("王五"));
+        assert!(!public.contains("提交意见"), "closed: no form");
     }
 }
