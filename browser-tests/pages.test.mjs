@@ -302,6 +302,55 @@ test('a document and its interpretation are published, link to each other, and t
   await p.context().close();
 });
 
+test('the comments of a closed consultation are moderated and decided, and the feedback is published', async () => {
+  const title = '关于公开征求《梅州市加强退役军人服务保障规定（征求意见稿）》意见的公告';
+  const clerkContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', bypassCSP: true });
+  const clerk = await clerkContext.newPage();
+  clerk.errors = [];
+  clerk.on('pageerror', (e) => clerk.errors.push(e.message));
+  await login(clerk, 'fb.clerk');
+  await clerk.goto(`${base}/admin/consultations`);
+  await clerk.getByRole('link', { name: title }).click();
+  const path = new URL(clerk.url()).pathname;
+  assert.match(await clerk.locator('body').innerText(), /还有\d+组意见未审核/);
+  const groups = await clerk.locator('article.comment').count();
+  assert.ok(groups > 0);
+  for (let index = 0; index < groups; index += 1) {
+    const group = () => clerk.locator('article.comment').nth(index);
+    await group().getByRole('button', { name: '公开', exact: true }).click();
+    await clerk.waitForURL(base + path);
+    await group().getByLabel('处理').selectOption(index === 0 ? 'not_adopted' : 'adopted');
+    await group().getByLabel(/理由或说明/).fill(index === 0 ? '属于具体操作层面，将在配套细则中明确。' : '');
+    await group().getByRole('button', { name: '保存处理意见' }).click();
+    await clerk.waitForURL(base + path);
+  }
+  await clerk.getByText(/征求意见期间共收到意见\d+条/).waitFor();
+  assert.deepEqual(await axeViolations(clerk), []);
+  await clerk.screenshot({ path: join(SHOTS, 'consultation-admin.png'), fullPage: true });
+
+  const reviewerContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', bypassCSP: true });
+  const reviewer = await reviewerContext.newPage();
+  await login(reviewer, 'fb.reviewer');
+  await reviewer.goto(base + path);
+  await reviewer.getByRole('button', { name: /发布反馈/ }).click();
+  await reviewer.getByText(/已发布/).first().waitFor();
+
+  const p = await page();
+  await p.goto(`${base}/consultations`);
+  await p.getByRole('link', { name: title }).click();
+  await p.getByRole('heading', { name: /意见采纳情况反馈/ }).waitFor();
+  const feedback = await p.getByRole('table', { name: '意见采纳情况' }).innerText();
+  assert.match(feedback, /未采纳\s+属于具体操作层面，将在配套细则中明确。/);
+  const text = await p.locator('main').innerText();
+  assert.ok(!text.includes('13800000000') && !text.includes('演示公众'), 'no personal data in public');
+  assert.deepEqual(await axeViolations(p), []);
+  await p.screenshot({ path: join(SHOTS, 'consultation-public.png'), fullPage: true });
+  assert.deepEqual([...clerk.errors, ...p.errors], []);
+  await clerkContext.close();
+  await reviewerContext.close();
+  await p.context().close();
+});
+
 // WCAG 2.1 A/AA rules of axe-core on every page built so far (GB/T 37668 follows WCAG 2.0 AA).
 test('pages have no WCAG 2.1 AA violations found by axe-core', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', bypassCSP: true });
@@ -315,11 +364,13 @@ test('pages have no WCAG 2.1 AA violations found by axe-core', async () => {
   };
   for (const path of ['/', '/login', '/calendar?from=2024-09-20&working_days=20', '/no-such-page',
     '/powers?on=2020-03-01&q=许可+取水', '/powers/items/DEMO-XK-QS', '/powers/changes?from=2019-12-31&to=2020-12-31',
-    '/powers/figures?year=2020', '/powers/towns?county=441402&on=2020-12-31', '/foi/reports', '/foi/reports/G441400-002/2020', '/documents', '/interpretations']) await check(path);
+    '/powers/figures?year=2020', '/powers/towns?county=441402&on=2020-12-31', '/foi/reports', '/foi/reports/G441400-002/2020', '/documents', '/interpretations', '/interpretations/1', '/documents/1',
+    '/consultations', '/consultations/24']) await check(path);
   await login(p, 'admin');
   for (const path of ['/admin', '/admin/org?division=441402', '/admin/users', '/admin/users/new', '/admin/users/2',
     '/admin/audit', '/admin/audit/verify', '/admin/calendar', '/admin/parameters', '/admin/tokens', '/admin/powers',
     '/admin/powers/item', '/admin/powers/item?code=DEMO-XK-QS', '/admin/foi', '/admin/foi?show=all', '/admin/foi/new', '/admin/foi/8', '/admin/foi/report?agency=G441400-002&year=2021', '/admin/foi/figures?year=2020', '/admin/foi/1?pages=250', '/admin/documents', '/admin/documents/new',
-    '/admin/interpretations', '/admin/interpretations/new', '/admin/interpretations/check']) await check(path);
+    '/admin/interpretations', '/admin/interpretations/new', '/admin/interpretations/check?year=2020',
+    '/admin/consultations', '/admin/consultations/new', '/admin/consultations/24']) await check(path);
   await context.close();
 });

@@ -394,27 +394,44 @@ impl IndexPattern {
 /// character-bigram counts, over letters and digits only (punctuation and spaces do not count).
 /// Used to flag homogenised interpretations (spec §3.3) for a person to review.
 pub fn similarity(a: &str, b: &str) -> f64 {
-    fn bigrams(text: &str) -> std::collections::HashMap<(char, char), f64> {
+    TextProfile::new(a).similarity(&TextProfile::new(b))
+}
+
+/// A text's character-bigram counts, computed once when a text is compared with many others.
+#[derive(Debug, Clone)]
+pub struct TextProfile {
+    counts: std::collections::HashMap<(char, char), f64>,
+    norm: f64,
+}
+
+impl TextProfile {
+    pub fn new(text: &str) -> TextProfile {
         let chars: Vec<char> = text.chars().filter(|c| c.is_alphanumeric()).collect();
         let mut counts = std::collections::HashMap::new();
         for pair in chars.windows(2) {
             *counts.entry((pair[0], pair[1])).or_insert(0.0) += 1.0;
         }
-        counts
+        let norm = counts.values().map(|n| n * n).sum::<f64>().sqrt();
+        TextProfile { counts, norm }
     }
-    let (left, right) = (bigrams(a), bigrams(b));
-    let norm = |counts: &std::collections::HashMap<(char, char), f64>| {
-        counts.values().map(|n| n * n).sum::<f64>().sqrt()
-    };
-    let (left_norm, right_norm) = (norm(&left), norm(&right));
-    if left_norm == 0.0 || right_norm == 0.0 {
-        return 0.0;
+
+    /// [`similarity`] of the two texts.
+    pub fn similarity(&self, other: &TextProfile) -> f64 {
+        if self.norm == 0.0 || other.norm == 0.0 {
+            return 0.0;
+        }
+        let (small, large) = if self.counts.len() <= other.counts.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        let dot: f64 = small
+            .counts
+            .iter()
+            .filter_map(|(pair, n)| large.counts.get(pair).map(|m| n * m))
+            .sum();
+        (dot / (self.norm * other.norm)).clamp(0.0, 1.0)
     }
-    let dot: f64 = left
-        .iter()
-        .filter_map(|(pair, n)| right.get(pair).map(|m| n * m))
-        .sum();
-    (dot / (left_norm * right_norm)).clamp(0.0, 1.0)
 }
 
 /// A document that needs an interpretation (规章, 行政规范性文件, or flagged 政策性文件).
@@ -480,6 +497,14 @@ pub fn check_interpretations(
                 .map(|due| due.date)
         }
     };
+    let document_profiles: std::collections::HashMap<i64, TextProfile> = documents
+        .iter()
+        .map(|d| (d.id, TextProfile::new(&d.text)))
+        .collect();
+    let profiles: Vec<TextProfile> = interpretations
+        .iter()
+        .map(|i| TextProfile::new(&i.text))
+        .collect();
     let mut findings = Vec::new();
     for document in documents {
         let explained = interpretations
@@ -492,7 +517,7 @@ pub fn check_interpretations(
             });
         }
     }
-    for interpretation in interpretations {
+    for (index, interpretation) in interpretations.iter().enumerate() {
         if interpretation.document_ids.is_empty() {
             findings.push(Finding::Unlinked {
                 interpretation: interpretation.id,
@@ -510,7 +535,7 @@ pub fn check_interpretations(
                     document: document.id,
                 });
             }
-            let score = similarity(&interpretation.text, &document.text);
+            let score = profiles[index].similarity(&document_profiles[&document.id]);
             if score >= rules.similarity_max {
                 findings.push(Finding::Homogenised {
                     interpretation: interpretation.id,
@@ -520,8 +545,12 @@ pub fn check_interpretations(
                 });
             }
         }
-        for other in interpretations.iter().filter(|o| o.id > interpretation.id) {
-            let score = similarity(&interpretation.text, &other.text);
+        for (other_index, other) in interpretations
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.id > interpretation.id)
+        {
+            let score = profiles[index].similarity(&profiles[other_index]);
             if score >= rules.similarity_max {
                 findings.push(Finding::Homogenised {
                     interpretation: other.id,

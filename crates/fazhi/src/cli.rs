@@ -314,6 +314,14 @@ async fn demo(config: &Config, db_or_url: &str, port: u16, no_serve: bool) -> Re
     if foi_cases > 0 {
         eprintln!("已载入演示政府信息公开申请：{foi_cases}件");
     }
+    let started = std::time::Instant::now();
+    let (documents, consultations) = crate::demo_openness::load(&db, &Actor::cli("demo")).await?;
+    if documents > 0 {
+        eprintln!(
+            "已载入演示政务公开数据：{documents}份文件及其解读，{consultations}次意见征集（{:.1}秒）",
+            started.elapsed().as_secs_f64()
+        );
+    }
     eprintln!("演示数据已就绪：{db_or_url}（本次新建用户 {created} 个）");
     if no_serve {
         print!(

@@ -6,5 +6,6 @@ pub mod config;
 pub mod demo;
 pub mod demo_catalogue;
 pub mod demo_foi;
+pub mod demo_openness;
 pub mod office;
 pub mod server;
