@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod catalogue;
 pub mod clock;
 pub mod consultation;
 pub mod foi;

@@ -10,6 +10,7 @@ use std::time::Duration;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod catalogues;
 pub mod consultations;
 pub mod documents;
 pub mod foi;

@@ -5,6 +5,7 @@
 
 mod audit;
 mod calendar;
+mod catalogues;
 mod cli;
 mod consultations;
 mod documents;
