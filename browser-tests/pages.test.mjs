@@ -351,6 +351,48 @@ test('the comments of a closed consultation are moderated and decided, and the f
   await p.context().close();
 });
 
+test('a town catalogue is drafted from the template, round-trips through xlsx, is published and shows in the progress', async () => {
+  const clerkContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', bypassCSP: true, acceptDownloads: true });
+  const clerk = await clerkContext.newPage();
+  clerk.errors = [];
+  clerk.on('pageerror', (e) => clerk.errors.push(e.message));
+  await login(clerk, 'mj.clerk');
+  await clerk.goto(`${base}/admin/catalogues`);
+  assert.match(await clerk.getByRole('table').first().innerText(), /兴宁市\s+26\/26\s+2020-10-21\s+2020-12-15/);
+  await clerk.getByRole('link', { name: '梅江区' }).click();
+  await clerk.getByRole('link', { name: '江南街道' }).click();
+  await clerk.getByRole('button', { name: '按标准指引编制涉农补贴领域目录' }).click();
+  await clerk.getByText('第1版（草稿）').waitFor();
+  const [download] = await Promise.all([clerk.waitForEvent('download'), clerk.getByRole('link', { name: '下载xlsx表格' }).click()]);
+  const file = join(mkdtempSync(join(tmpdir(), 'fazhi-xlsx-')), 'catalogue.xlsx');
+  await download.saveAs(file);
+  await clerk.getByLabel('xlsx表格文件').setInputFiles(file);
+  await clerk.getByRole('button', { name: '导入' }).click();
+  await clerk.getByText('目录条目：2项').waitFor();
+  assert.deepEqual(await axeViolations(clerk), []);
+
+  const adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', bypassCSP: true });
+  const admin = await adminContext.newPage();
+  await login(admin, 'admin');
+  await admin.goto(clerk.url());
+  await admin.getByLabel(/审定情况/).fill('街道党工委会议审定');
+  await admin.getByRole('button', { name: /发布/ }).click();
+  await admin.getByText('第1版（已发布）').waitFor();
+
+  const p = await page();
+  await p.goto(`${base}/catalogues?division=441402`);
+  assert.match(await p.getByRole('row', { name: /江南街道/ }).innerText(), /1\/26/);
+  await p.getByRole('link', { name: '江南街道' }).click();
+  await p.getByRole('link', { name: '第1版' }).click();
+  await p.getByRole('table', { name: /目录条目/ }).waitFor();
+  assert.deepEqual(await axeViolations(p), []);
+  await p.screenshot({ path: join(SHOTS, 'catalogue.png'), fullPage: true });
+  assert.deepEqual([...clerk.errors, ...p.errors], []);
+  await clerkContext.close();
+  await adminContext.close();
+  await p.context().close();
+});
+
 // WCAG 2.1 A/AA rules of axe-core on every page built so far (GB/T 37668 follows WCAG 2.0 AA).
 test('pages have no WCAG 2.1 AA violations found by axe-core', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', bypassCSP: true });
@@ -365,12 +407,13 @@ test('pages have no WCAG 2.1 AA violations found by axe-core', async () => {
   for (const path of ['/', '/login', '/calendar?from=2024-09-20&working_days=20', '/no-such-page',
     '/powers?on=2020-03-01&q=许可+取水', '/powers/items/DEMO-XK-QS', '/powers/changes?from=2019-12-31&to=2020-12-31',
     '/powers/figures?year=2020', '/powers/towns?county=441402&on=2020-12-31', '/foi/reports', '/foi/reports/G441400-002/2020', '/documents', '/interpretations', '/interpretations/1', '/documents/1',
-    '/consultations', '/consultations/24']) await check(path);
+    '/consultations', '/consultations/24', '/catalogues', '/catalogues?division=441402', '/catalogues/1']) await check(path);
   await login(p, 'admin');
   for (const path of ['/admin', '/admin/org?division=441402', '/admin/users', '/admin/users/new', '/admin/users/2',
     '/admin/audit', '/admin/audit/verify', '/admin/calendar', '/admin/parameters', '/admin/tokens', '/admin/powers',
     '/admin/powers/item', '/admin/powers/item?code=DEMO-XK-QS', '/admin/foi', '/admin/foi?show=all', '/admin/foi/new', '/admin/foi/8', '/admin/foi/report?agency=G441400-002&year=2021', '/admin/foi/figures?year=2020', '/admin/foi/1?pages=250', '/admin/documents', '/admin/documents/new',
     '/admin/interpretations', '/admin/interpretations/new', '/admin/interpretations/check?year=2020',
-    '/admin/consultations', '/admin/consultations/new', '/admin/consultations/24']) await check(path);
+    '/admin/consultations', '/admin/consultations/new', '/admin/consultations/24',
+    '/admin/catalogues', '/admin/catalogues?division=441402', '/admin/catalogues/1']) await check(path);
   await context.close();
 });

@@ -1,9 +1,11 @@
 //! Demo data for 政务公开 (issue 4 part 9), marked as demo in every body: the city's 2020 —
-//! 300 published documents of the city government, its office and ten departments; 222 of the
-//! 225 policy documents with interpretations in several forms, 3 left without one, 4
+//! 300 published documents of the city government, its office and ten departments; 237 of the
+//! 240 policy documents with interpretations in several forms, 3 left without one, 4
 //! interpretations linked to nothing and one that copies its document, so that the checker
 //! has something to find; 28 consultations with comments (one with a campaign), 24 with
-//! their feedback published. Every record goes through the same checks as a real one.
+//! their feedback published; the eight counties' 26 area catalogues, the first published on
+//! 2020-09-09 and the last on 2020-12-15. Every record goes through the same checks as a real
+//! one.
 
 use anyhow::Result;
 use chrono::{Days, NaiveDate};
@@ -737,14 +739,52 @@ async fn load_consultations(db: &Db, actor: &Actor) -> Result<usize> {
     Ok(made)
 }
 
-/// Loads the demo year unless documents are there already. Returns (documents, consultations).
-pub async fn load(db: &Db, actor: &Actor) -> Result<(usize, usize)> {
+/// The eight counties and their governments, which compile the county catalogues.
+const COUNTIES: [(&str, &str); 8] = [
+    ("441402", "G441402-001"),
+    ("441403", "G441403-001"),
+    ("441422", "G441422-001"),
+    ("441423", "G441423-001"),
+    ("441424", "G441424-001"),
+    ("441426", "G441426-001"),
+    ("441427", "G441427-001"),
+    ("441481", "G441481-001"),
+];
+
+/// Every county publishes its 26 area catalogues between its first date and its completion:
+/// the first county starts on 2020-09-09 and the last completes on 2020-12-15 (spec §4.1).
+async fn load_catalogues(db: &Db, actor: &Actor) -> Result<usize> {
+    let now = fazhi_core::clock::now();
+    let areas = fazhi_core::openness::vocabulary(fazhi_core::catalogue::AREAS);
+    let mut published = 0;
+    for (county, (division, agency)) in COUNTIES.iter().enumerate() {
+        let first = plus(date("2020-09-09")?, county as u64 * 6);
+        let last = plus(
+            date("2020-11-13")?,
+            county as u64 * 4 + if county == 7 { 4 } else { 0 },
+        );
+        let span = (last - first).num_days().max(0) as u64;
+        for (index, area) in areas.iter().enumerate() {
+            let on = plus(first, span * index as u64 / (areas.len() as u64 - 1));
+            let id = fazhi_db::catalogues::create(db, actor, now, division, area, agency).await?;
+            fazhi_db::catalogues::publish(db, actor, now, id, on, "（演示数据）县政府常务会议审定")
+                .await?;
+            published += 1;
+        }
+    }
+    Ok(published)
+}
+
+/// Loads the demo year unless documents are there already. Returns (documents, consultations,
+/// catalogues).
+pub async fn load(db: &Db, actor: &Actor) -> Result<(usize, usize, usize)> {
     let (_, documents) =
         fazhi_db::documents::list(db, None, false, fazhi_db::Page::new(1, 1)).await?;
     if documents > 0 {
-        return Ok((0, 0));
+        return Ok((0, 0, 0));
     }
     let documents = load_documents(db, actor).await?;
     let consultations = load_consultations(db, actor).await?;
-    Ok((documents, consultations))
+    let catalogues = load_catalogues(db, actor).await?;
+    Ok((documents, consultations, catalogues))
 }

@@ -2,7 +2,7 @@
 //! readers in `fazhi_core`. Row numbers stay those the user sees in the spreadsheet.
 
 use anyhow::{Context, Result, anyhow, bail};
-use calamine::{Data, Reader};
+use calamine::Reader;
 use fazhi_core::powers::import::{Cell, Grid};
 use std::path::Path;
 
@@ -84,40 +84,5 @@ fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Grid> {
     let range = workbook
         .worksheet_range(&name)
         .map_err(|e| anyhow!("无法读取工作表“{name}”：{e}"))?;
-    // The range starts at the first used cell; pad so that row and column numbers are the sheet's.
-    let (first_row, first_column) = range
-        .start()
-        .map_or((0, 0), |(r, c)| (r as usize, c as usize));
-    let mut grid: Grid = vec![Vec::new(); first_row];
-    for row in range.rows() {
-        let mut cells = vec![Cell::Empty; first_column];
-        cells.extend(row.iter().map(cell_of));
-        grid.push(cells);
-    }
-    Ok(grid)
-}
-
-fn cell_of(data: &Data) -> Cell {
-    match data {
-        Data::Empty => Cell::Empty,
-        Data::String(text) => {
-            if text.trim().is_empty() {
-                Cell::Empty
-            } else {
-                Cell::Text(text.clone())
-            }
-        }
-        Data::Float(n) => Cell::Number(*n),
-        Data::Int(n) => Cell::Number(*n as f64),
-        Data::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
-        Data::DateTime(value) => value
-            .as_datetime()
-            .map_or(Cell::Text(value.to_string()), |dt| Cell::Date(dt.date())),
-        Data::DateTimeIso(text) => {
-            chrono::NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d")
-                .map_or(Cell::Text(text.clone()), Cell::Date)
-        }
-        Data::DurationIso(text) => Cell::Text(text.clone()),
-        Data::Error(error) => Cell::Text(format!("#错误:{error}")),
-    }
+    Ok(fazhi_web::upload::grid_of_range(&range))
 }

@@ -472,6 +472,7 @@ async fn sitemap(
         "/documents",
         "/interpretations",
         "/consultations",
+        "/catalogues",
         "/foi/apply",
         "/foi/reports",
     ]

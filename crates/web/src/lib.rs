@@ -12,6 +12,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub mod admin;
 pub mod api;
+pub mod catalogues;
 pub mod consultations;
 pub mod documents;
 pub mod docx;
@@ -25,6 +26,7 @@ pub mod portal;
 pub mod power_drafts;
 pub mod powers;
 pub mod session;
+pub mod upload;
 
 /// Largest request body accepted (forms and CSV uploads).
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
@@ -112,6 +114,7 @@ pub fn router(state: AppState) -> Router {
         .merge(documents::router())
         .merge(interpretations::router())
         .merge(consultations::router())
+        .merge(catalogues::router())
         .merge(metrics::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(error::localize_rejections))

@@ -47,6 +47,7 @@ impl Layout {
             ("/documents", "政府文件"),
             ("/interpretations", "政策解读"),
             ("/consultations", "意见征集"),
+            ("/catalogues", "标准目录"),
             ("/foi/apply", "申请公开"),
             ("/foi/reports", "信息公开年报"),
         ];
@@ -65,6 +66,7 @@ impl Layout {
             entries.push(("/admin/documents", "主动公开"));
             entries.push(("/admin/interpretations", "解读管理"));
             entries.push(("/admin/consultations", "征集管理"));
+            entries.push(("/admin/catalogues", "目录编制"));
             entries.push(("/admin/foi", "依申请公开"));
             entries.push(("/admin/calendar", "节假日数据"));
             entries.push(("/admin/parameters", "法定参数"));

@@ -184,6 +184,29 @@ impl Browser {
         self.send(request).await
     }
 
+    /// POSTs a file with a CSRF token as a multipart form (field `file`).
+    pub async fn upload(&mut self, uri: &str, csrf: &str, file_name: &str, bytes: &[u8]) -> Reply {
+        let boundary = "----fazhi-test-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = self
+            .request("POST", uri)
+            .header(header::ORIGIN, ORIGIN)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
     /// Opens the login page, then logs in with its CSRF token.
     pub async fn login(&mut self, username: &str, password: &str) -> Reply {
         let page = self.get("/login").await;

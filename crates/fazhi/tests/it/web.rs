@@ -313,6 +313,9 @@ async fn permission_matrix() {
         ("GET /admin/interpretations/check",    [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
         ("GET /admin/consultations",            [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
         ("GET /admin/consultations/new",        [OK,    DENIED, OK,      DENIED, DENIED, DENIED, OK]),
+        ("GET /admin/catalogues?division=441402", [OK,  OK,     OK,      OK,    OK,     OK,     OK]),
+        // A catalogue for 梅江区's 江南街道: the county's clerk, the platform admin.
+        ("POST /admin/catalogues/new jiangnan",  [REDIRECT, DENIED, DENIED, DENIED, DENIED, DENIED, REDIRECT]),
         // The city office's annual report: its own staff and the city-wide roles.
         ("GET /admin/foi/report?agency=G441400-002&year=2021", [OK, DENIED, OK, OK, OK, DENIED, DENIED]),
         ("GET /admin/foi/report/download?agency=G441400-002&year=2021&format=json", [OK, DENIED, OK, OK, OK, DENIED, DENIED]),
@@ -399,6 +402,23 @@ async fn request_route(browser: &mut Browser, route: &str, unique: &str) -> u16 
             new_user_fields(&username, "G441402-002"),
         ),
         "/admin/calendar" => ("/admin/calendar", vec![("year", "2027".into())]),
+        "/admin/catalogues/new jiangnan" => (
+            "/admin/catalogues/new",
+            vec![
+                ("division", "441402004".into()),
+                // A different area for each user allowed, as each creates a draft.
+                (
+                    "area",
+                    if unique.starts_with("admin") {
+                        "扶贫"
+                    } else {
+                        "救灾"
+                    }
+                    .into(),
+                ),
+                ("agency_code", "G441402004-001".into()),
+            ],
+        ),
         "/admin/foi/report/entries office" => (
             "/admin/foi/report/entries",
             vec![
@@ -2646,5 +2666,219 @@ async fn a_closed_consultation_is_decided_and_its_feedback_published_on_the_page
         assert!(public.contains("<td>采纳</td><td>已在第五条列明。</td>"));
         assert!(!public.contains("王五"));
         assert!(!public.contains("提交意见"), "closed: no form");
+    }
+}
+
+/// An xlsx file with a header row and the given rows.
+fn xlsx_of(rows: &[Vec<&str>]) -> Vec<u8> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *value).unwrap();
+        }
+    }
+    workbook.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn a_town_catalogue_is_drafted_imported_from_xlsx_and_published() {
+    use fazhi_core::catalogue::COLUMNS;
+    for db in support::demo_backends().await {
+        let mut clerk = logged_in(&db, "mj.clerk").await;
+        let town = clerk.get("/admin/catalogues?division=441402004").await.body;
+        assert!(
+            town.contains("aria-label=\"按标准指引编制扶贫领域目录\""),
+            "{town}"
+        );
+        let csrf = support::csrf_of(&town);
+        let fields = [
+            ("csrf_token", csrf.as_str()),
+            ("division", "441402004"),
+            ("area", "扶贫"),
+            ("agency_code", "G441402004-001"),
+        ];
+        add_clerk(&db, "dabu.clerk", "G441422-002", "441422").await;
+        let mut other_county = Browser::new(support::app(&db).await);
+        other_county.login("dabu.clerk", "test-user-2026").await;
+        let csrf_other = other_county.csrf("/admin").await;
+        let mut foreign = fields;
+        foreign[0] = ("csrf_token", csrf_other.as_str());
+        assert_eq!(
+            other_county
+                .post("/admin/catalogues/new", &foreign)
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let created = clerk.post("/admin/catalogues/new", &fields).await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+        let page = created.location.unwrap();
+        let id: i64 = page.rsplit('/').next().unwrap().parse().unwrap();
+        let template_entries = fazhi_db::catalogues::entries(&db, id).await.unwrap();
+        assert_eq!(template_entries, fazhi_core::catalogue::template("扶贫"));
+
+        let export = clerk.get(&format!("{page}/xlsx")).await;
+        use calamine::Reader;
+        let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(export.bytes.clone())).unwrap();
+        let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+        assert_eq!(sheet.get((0, 1)).unwrap().to_string(), "一级事项");
+        assert_eq!(sheet.height(), 1 + template_entries.len());
+
+        let mut header = vec!["序号"];
+        header.extend(COLUMNS);
+        let good = vec![
+            "1",
+            "扶贫对象",
+            "",
+            "村级贫困户名单",
+            "《关于打赢脱贫攻坚战三年行动的指导意见》",
+            "信息形成或者变更之日起20个工作日内",
+            "江南街道办事处",
+            "社区/企事业单位/村公示栏（电子屏）",
+            "特定群众",
+            "主动",
+            "乡级、村级",
+        ];
+        let bad = vec![
+            "2",
+            "",
+            "",
+            "内容",
+            "依据",
+            "实时",
+            "江南街道办事处",
+            "微博",
+            "全社会",
+            "主动",
+            "乡级",
+        ];
+        let csrf_page = clerk.csrf(&page).await;
+        let import = format!("{page}/import");
+        for (name, bytes, message) in [
+            (
+                "目录.xlsx",
+                xlsx_of(&[header.clone(), good.clone(), bad]),
+                "表格有2处问题，未导入任何条目",
+            ),
+            (
+                "目录.xlsx",
+                b"not a spreadsheet".to_vec(),
+                "的内容不是xlsx表格",
+            ),
+            (
+                "目录.xls",
+                xlsx_of(&[header.clone(), good.clone()]),
+                "只接受 .xlsx 表格文件",
+            ),
+            ("大.xlsx", vec![b'P'; 6 * 1024 * 1024], "文件不能超过5MB"),
+        ] {
+            let refused = clerk.upload(&import, &csrf_page, name, &bytes).await;
+            assert_eq!(
+                refused.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{name}: {}",
+                refused.body
+            );
+            assert!(refused.body.contains(message), "{name}: {}", refused.body);
+        }
+        assert_eq!(
+            fazhi_db::catalogues::entries(&db, id).await.unwrap(),
+            template_entries,
+            "nothing imported"
+        );
+        let issues = clerk
+            .upload(
+                &import,
+                &csrf_page,
+                "目录.xlsx",
+                &xlsx_of(&[
+                    header.clone(),
+                    good.clone(),
+                    vec![
+                        "2",
+                        "",
+                        "",
+                        "内容",
+                        "依据",
+                        "实时",
+                        "江南街道办事处",
+                        "微博",
+                        "全社会",
+                        "主动",
+                        "乡级",
+                    ],
+                ]),
+            )
+            .await
+            .body;
+        assert!(
+            issues.contains("第3行“一级事项”列：不能为空")
+                && issues.contains("第3行“公开渠道和载体”列：“微博”不在公开渠道表中"),
+            "{issues}"
+        );
+        assert_eq!(
+            clerk
+                .upload(
+                    &import,
+                    "wrong-token",
+                    "目录.xlsx",
+                    &xlsx_of(&[header.clone(), good.clone()])
+                )
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "CSRF checked on uploads"
+        );
+        let imported = clerk
+            .upload(&import, &csrf_page, "目录.xlsx", &xlsx_of(&[header, good]))
+            .await;
+        assert_eq!(imported.status, StatusCode::SEE_OTHER, "{}", imported.body);
+        let now = fazhi_db::catalogues::entries(&db, id).await.unwrap();
+        assert_eq!(now.len(), 1);
+        assert_eq!(now[0].levels, vec!["乡级", "村级"]);
+
+        let publish = format!("{page}/publish");
+        assert_eq!(
+            clerk
+                .post(
+                    &publish,
+                    &[
+                        ("csrf_token", &csrf_page),
+                        ("approval", "街道党工委会议审定")
+                    ]
+                )
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "a clerk does not publish"
+        );
+        let mut admin = logged_in(&db, "admin").await;
+        let csrf_admin = admin.csrf(&page).await;
+        assert_eq!(
+            admin
+                .post(
+                    &publish,
+                    &[
+                        ("csrf_token", &csrf_admin),
+                        ("approval", "街道党工委会议审定")
+                    ]
+                )
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let mut public = Browser::new(support::app(&db).await);
+        let county = public.get("/catalogues?division=441402").await.body;
+        assert!(
+            county.contains("<a href=\"/catalogues?division=441402004\">江南街道</a></td><td class=\"num\">1/26</td>"),
+            "{county}"
+        );
+        let shown = public.get(&format!("/catalogues/{id}")).await.body;
+        assert!(shown.contains("村级贫困户名单"));
+        assert_eq!(
+            public.get(&format!("/catalogues/{id}/xlsx")).await.status,
+            StatusCode::OK
+        );
     }
 }
