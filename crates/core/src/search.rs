@@ -55,9 +55,84 @@ pub fn index_terms(texts: &[&str]) -> BTreeSet<String> {
         .collect()
 }
 
+/// A piece of a snippet; `true` when it is one of the query's words (shown highlighted).
+pub type Segment = (String, bool);
+
+/// About `width` characters of `text` around the first place one of `words` occurs, cut into
+/// highlighted and plain pieces; the start of the text when no word occurs (the match was in
+/// the title). Words compare with ASCII upper-cased, as they are indexed.
+pub fn snippet(text: &str, words: &[String], width: usize) -> Vec<Segment> {
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
+    let upper: Vec<char> = chars.iter().map(char::to_ascii_uppercase).collect();
+    let patterns: Vec<Vec<char>> = words
+        .iter()
+        .map(|w| w.chars().collect::<Vec<char>>())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let matches_at = |index: usize| -> Option<usize> {
+        patterns
+            .iter()
+            .filter(|p| upper[index..].starts_with(p))
+            .map(Vec::len)
+            .max()
+    };
+    let first = (0..upper.len()).find(|&index| matches_at(index).is_some());
+    let start = first.map_or(0, |at| at.saturating_sub(width / 4));
+    let end = (start + width).min(chars.len());
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut plain = String::new();
+    if start > 0 {
+        plain.push('…');
+    }
+    let mut index = start;
+    while index < end {
+        if let Some(length) = matches_at(index) {
+            if !plain.is_empty() {
+                segments.push((std::mem::take(&mut plain), false));
+            }
+            let stop = (index + length).min(chars.len());
+            segments.push((chars[index..stop].iter().collect(), true));
+            index = stop;
+        } else {
+            plain.push(chars[index]);
+            index += 1;
+        }
+    }
+    if end < chars.len() {
+        plain.push('…');
+    }
+    if !plain.is_empty() {
+        segments.push((plain, false));
+    }
+    segments
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
+
+    #[test]
+    fn a_snippet_highlights_the_words_around_the_first_match() {
+        let text = "为进一步优化营商环境，市政府决定在全市推行企业开办一网通办，企业开办时间压缩至一个工作日以内。";
+        let words = vec!["企业开办".to_string(), "一网通办".to_string()];
+        let pieces = super::snippet(text, &words, 20);
+        let marked: Vec<&str> = pieces
+            .iter()
+            .filter(|(_, m)| *m)
+            .map(|(t, _)| t.as_str())
+            .collect();
+        assert_eq!(marked, vec!["企业开办", "一网通办", "企业开办"]);
+        let joined: String = pieces.iter().map(|(t, _)| t.as_str()).collect();
+        assert!(joined.starts_with('…') && joined.ends_with('…'), "{joined}");
+        assert!(joined.contains("推行企业开办一网通办"));
+        let none = super::snippet("短文本", &["无关".to_string()], 20);
+        assert_eq!(none, vec![("短文本".to_string(), false)]);
+        let ascii = super::snippet("apply via 5g now", &["5G".to_string()], 40);
+        assert!(ascii.contains(&("5g".to_string(), true)));
+    }
     use super::*;
     use proptest::prelude::*;
 

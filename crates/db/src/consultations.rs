@@ -233,6 +233,18 @@ pub async fn publish(
             .await
             .map(|done| done.rows_affected())
     })?;
+    let searchable = crate::search::Searchable {
+        kind: "consultation",
+        record_id: id,
+        title: &row.title,
+        text: &row.draft_text,
+        agency_id: row.agency_id,
+        published_on: today,
+        subject: "",
+        genre: "",
+        validity: "",
+    };
+    crate::search::index(&mut tx, &searchable).await?;
     audit::append(
         &mut tx,
         actor,

@@ -329,6 +329,24 @@ async fn transition(
         },
     )
     .await?;
+    match (to, published_on) {
+        ("published", Some(on)) => {
+            let searchable = crate::search::Searchable {
+                kind: "document",
+                record_id: row.id,
+                title: &row.title,
+                text: &row.body,
+                agency_id: row.agency_id,
+                published_on: on,
+                subject: &row.subject,
+                genre: &row.genre,
+                validity: &row.validity,
+            };
+            crate::search::index(&mut tx, &searchable).await?;
+        }
+        ("withdrawn", _) => crate::search::remove(&mut tx, "document", row.id).await?,
+        _ => {}
+    }
     tx.commit().await
 }
 

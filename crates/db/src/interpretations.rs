@@ -129,6 +129,7 @@ pub async fn publish(
             }
         }
     }
+    let row = interpretation(db, id).await?;
     let mut tx = db.begin().await?;
     let changed = on_tx!(&mut tx, conn => {
         sqlx::query("UPDATE interpretations SET status = 'published', published_on = $1 WHERE id = $2 AND status = 'draft'")
@@ -140,6 +141,20 @@ pub async fn publish(
     })?;
     if changed != 1 {
         return Err(DbError::Invalid("只有草稿状态的解读才能发布".into()));
+    }
+    if let Some(row) = &row {
+        let searchable = crate::search::Searchable {
+            kind: "interpretation",
+            record_id: id,
+            title: &row.title,
+            text: &row.body,
+            agency_id: row.agency_id,
+            published_on: today,
+            subject: "",
+            genre: "",
+            validity: "",
+        };
+        crate::search::index(&mut tx, &searchable).await?;
     }
     audit::append(
         &mut tx,

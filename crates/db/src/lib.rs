@@ -23,6 +23,7 @@ pub mod interpretations;
 pub mod org;
 pub mod params;
 pub mod powers;
+pub mod search;
 pub mod users;
 
 /// Runs `$body` with `$pool` bound to the concrete pool of whichever backend `$db` holds.

@@ -60,6 +60,15 @@ pub enum Command {
     Report(ReportCommand),
     #[command(subcommand)]
     Foi(FoiCommand),
+    #[command(subcommand)]
+    Search(SearchCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SearchCommand {
+    /// Rebuild the full-text index from the published records (after a restore or a change
+    /// of the dictionary).
+    Reindex,
 }
 
 #[derive(Subcommand, Debug)]
@@ -284,6 +293,16 @@ pub async fn run(cli: Cli, config: Config) -> Result<()> {
         Command::Foi(command) => foi(&open_database(&config.database_url).await?, command).await,
         Command::Report(command) => {
             report(&open_database(&config.database_url).await?, command).await
+        }
+        Command::Search(SearchCommand::Reindex) => {
+            let db = open_database(&config.database_url).await?;
+            let started = std::time::Instant::now();
+            let records = fazhi_db::search::reindex(&db).await?;
+            println!(
+                "已重建全文检索索引：{records}条记录（{:.1}秒）",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {
             audit_verify(&open_database(&config.database_url).await?).await

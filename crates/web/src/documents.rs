@@ -473,6 +473,7 @@ async fn sitemap(
         "/interpretations",
         "/consultations",
         "/catalogues",
+        "/search",
         "/foi/apply",
         "/foi/reports",
     ]

@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod portal;
 pub mod power_drafts;
 pub mod powers;
+pub mod search;
 pub mod session;
 pub mod upload;
 
@@ -115,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .merge(interpretations::router())
         .merge(consultations::router())
         .merge(catalogues::router())
+        .merge(search::router())
         .merge(metrics::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(error::localize_rejections))

@@ -48,6 +48,7 @@ impl Layout {
             ("/interpretations", "政策解读"),
             ("/consultations", "意见征集"),
             ("/catalogues", "标准目录"),
+            ("/search", "全文检索"),
             ("/foi/apply", "申请公开"),
             ("/foi/reports", "信息公开年报"),
         ];

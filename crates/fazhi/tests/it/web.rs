@@ -2882,3 +2882,99 @@ async fn a_town_catalogue_is_drafted_imported_from_xlsx_and_published() {
         );
     }
 }
+
+#[tokio::test]
+async fn search_finds_published_records_by_the_words_inside_them_alike_on_both_databases() {
+    let mut seen: Vec<Vec<(String, String)>> = Vec::new();
+    for db in support::demo_backends().await {
+        fazhi::demo_openness::load(&db, &Actor::cli("test"))
+            .await
+            .unwrap();
+        let mut public = Browser::new(support::app(&db).await);
+        let mut results = Vec::new();
+        for query in [
+            "q=%E9%9F%A9%E6%B1%9F%E6%B0%B4%E8%B4%A8", // 韩江水质
+            "q=%E4%B8%93%E7%B2%BE%E7%89%B9%E6%96%B0&kind=interpretation", // 专精特新, interpretations
+            "q=%E5%A2%9E%E5%8A%A0%E7%A4%BE%E5%8C%BA%E7%BB%BF%E5%9C%B0&kind=consultation", // 增加社区绿地
+            "q=%E4%BC%81%E4%B8%9A%E5%BC%80%E5%8A%9E&year=2020&genre=%E6%84%8F%E8%A7%81", // 企业开办, 意见
+        ] {
+            let page = public.get(&format!("/search?{query}")).await;
+            assert_eq!(page.status, StatusCode::OK, "{query}");
+            let hits: Vec<(String, String)> = page
+                .body
+                .split("<li><p><span class=\"tag\">")
+                .skip(1)
+                .map(|item| {
+                    let kind = item.split('<').next().unwrap().to_string();
+                    let href = item
+                        .split("href=\"")
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap()
+                        .to_string();
+                    (kind, href)
+                })
+                .collect();
+            results.push(hits);
+        }
+        let water = public
+            .get("/search?q=%E9%9F%A9%E6%B1%9F%E6%B0%B4%E8%B4%A8")
+            .await
+            .body;
+        assert!(water.contains("<mark>韩江</mark>"), "highlighted: {water}");
+        assert!(
+            results[0]
+                .iter()
+                .any(|(_, href)| href.starts_with("/documents/"))
+        );
+        assert!(
+            results[0]
+                .iter()
+                .any(|(_, href)| href.starts_with("/consultations/")),
+            "the drafts say it too"
+        );
+        assert!(!results[1].is_empty() && results[1].iter().all(|(kind, _)| kind == "政策解读"));
+        assert!(results[3].iter().all(|(kind, _)| kind == "政府文件"));
+        assert!(!results[3].is_empty());
+        // A word in no published record finds nothing; an empty query is refused with a reason.
+        assert!(
+            public
+                .get("/search?q=%E9%87%8F%E5%AD%90%E8%AE%A1%E7%AE%97%E6%9C%BA")
+                .await
+                .body
+                .contains("找到0条结果")
+        );
+        let blank = public.get("/search?q=%EF%BC%8C%E3%80%82").await.body;
+        assert!(blank.contains("请输入检索词"), "{blank}");
+        // A withdrawn document leaves the index.
+        let (_, href) = results[0]
+            .iter()
+            .find(|(kind, _)| kind == "政府文件")
+            .unwrap()
+            .clone();
+        let id: i64 = href.rsplit('/').next().unwrap().parse().unwrap();
+        fazhi_db::documents::withdraw(
+            &db,
+            &Actor::cli("test"),
+            fazhi_core::clock::now(),
+            id,
+            "已废止",
+        )
+        .await
+        .unwrap();
+        let after = public
+            .get("/search?q=%E9%9F%A9%E6%B1%9F%E6%B0%B4%E8%B4%A8")
+            .await
+            .body;
+        assert!(!after.contains(&format!("href=\"{href}\"")));
+        seen.push(results.concat());
+    }
+    if seen.len() == 2 {
+        assert_eq!(
+            seen[0], seen[1],
+            "the same results on SQLite and PostgreSQL"
+        );
+    }
+}
