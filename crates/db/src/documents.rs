@@ -484,7 +484,9 @@ pub async fn list(
         if let Some(scopes) = scopes {
             crate::push_scope_filter(&mut query, scopes, "t.agency_id", "d.path");
         }
-        query.push(" ORDER BY COALESCE(t.published_on, t.written_on) DESC, t.id DESC LIMIT ");
+        // Published documents in publication order (an index walk); drafts have no
+        // publication date and follow, newest written first.
+        query.push(" ORDER BY t.published_on DESC NULLS LAST, t.written_on DESC, t.id DESC LIMIT ");
         query.push_bind(page.limit());
         query.push(" OFFSET ");
         query.push_bind(page.offset());

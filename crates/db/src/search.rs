@@ -18,7 +18,7 @@ pub const KINDS: [(&str, &str); 4] = [
 ];
 
 /// Matches counted exactly up to this many; beyond it the page says "more than".
-pub const COUNT_CAP: i64 = 10_000;
+pub const COUNT_CAP: i64 = 1_000;
 
 /// Postings written per statement (three parameters each).
 const POSTINGS_PER_INSERT: usize = 2_000;
@@ -49,15 +49,17 @@ pub async fn remove(tx: &mut Tx, kind: &str, record_id: i64) -> Result<()> {
     let Some((id, published_on, terms)) = found else {
         return Ok(());
     };
-    for term in terms.split(' ').filter(|t| !t.is_empty()) {
+    let terms: Vec<&str> = terms.split(' ').filter(|t| !t.is_empty()).collect();
+    for chunk in terms.chunks(POSTINGS_PER_INSERT) {
         on_tx!(tx, conn => {
-            sqlx::query("DELETE FROM search_postings WHERE term = $1 AND published_on = $2 AND record = $3")
-                .bind(term)
-                .bind(published_on)
-                .bind(id)
-                .execute(&mut *conn)
-                .await
-                .map(|done| done.rows_affected())
+            let mut query = sqlx::QueryBuilder::new("DELETE FROM search_postings WHERE published_on = ");
+            query.push_bind(published_on).push(" AND record = ").push_bind(id).push(" AND term IN (");
+            let mut list = query.separated(", ");
+            for term in chunk {
+                list.push_bind(*term);
+            }
+            query.push(")");
+            query.build().execute(&mut *conn).await.map(|done| done.rows_affected())
         })?;
     }
     on_tx!(tx, conn => {
@@ -117,6 +119,18 @@ pub struct SearchQuery {
     pub subject: Option<String>,
     pub genre: Option<String>,
     pub validity: Option<String>,
+}
+
+impl SearchQuery {
+    /// Whether anything besides the words narrows the search.
+    pub fn has_filters(&self) -> bool {
+        self.kind.is_some()
+            || self.agency_id.is_some()
+            || self.year.is_some()
+            || self.subject.is_some()
+            || self.genre.is_some()
+            || self.validity.is_some()
+    }
 }
 
 /// One result.
@@ -189,17 +203,25 @@ where
 
 /// The matches of every word of `words[0]`'s postings: the rarest word first, the others
 /// checked by key.
-fn push_matches<DB>(query: &mut sqlx::QueryBuilder<DB>, words: &[String], filters: &SearchQuery)
-where
+fn push_matches<DB>(
+    query: &mut sqlx::QueryBuilder<DB>,
+    words: &[String],
+    filters: &SearchQuery,
+    with_agency: bool,
+) where
     DB: sqlx::Database,
     for<'a> String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     for<'a> i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     for<'a> i32: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
-    query.push(
-        " FROM search_postings p JOIN search_records r ON r.id = p.record \
-         JOIN agencies a ON a.id = r.agency_id WHERE p.term = ",
-    );
+    query.push(" FROM search_postings p");
+    if with_agency || filters.has_filters() {
+        query.push(" JOIN search_records r ON r.id = p.record");
+    }
+    if with_agency {
+        query.push(" JOIN agencies a ON a.id = r.agency_id");
+    }
+    query.push(" WHERE p.term = ");
     query.push_bind(words[0].clone());
     for word in &words[1..] {
         query.push(" AND EXISTS (SELECT 1 FROM search_postings q WHERE q.term = ");
@@ -218,8 +240,9 @@ pub async fn search(db: &Db, filters: &SearchQuery, page: Page) -> Result<Result
     let mut frequencies = Vec::with_capacity(words.len());
     for word in &words {
         let count: i64 = on_pool!(db, pool => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM search_postings WHERE term = $1 LIMIT 1000001) t")
+            sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM search_postings WHERE term = $1 LIMIT $2) t")
                 .bind(word)
+                .bind(COUNT_CAP * 10)
                 .fetch_one(pool)
                 .await
         })?;
@@ -243,7 +266,7 @@ pub async fn search(db: &Db, filters: &SearchQuery, page: Page) -> Result<Result
         let mut query = sqlx::QueryBuilder::new(
             "SELECT r.id, r.kind, r.record_id, r.title, a.name AS agency_name, r.published_on",
         );
-        push_matches(&mut query, &words, filters);
+        push_matches(&mut query, &words, filters, true);
         query.push(" ORDER BY p.published_on DESC, p.record DESC LIMIT ");
         query.push_bind(page.limit());
         query.push(" OFFSET ");
@@ -252,7 +275,7 @@ pub async fn search(db: &Db, filters: &SearchQuery, page: Page) -> Result<Result
     })?;
     let total: i64 = on_pool!(db, pool => {
         let mut query = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1");
-        push_matches(&mut query, &words, filters);
+        push_matches(&mut query, &words, filters, false);
         query.push(" LIMIT ");
         query.push_bind(COUNT_CAP + 1);
         query.push(") t");

@@ -23,6 +23,8 @@ pub struct Config {
     pub log_format: String,
     /// Division code whose lists the public pages show first.
     pub home_division: String,
+    /// Seconds a public page is served from memory to anonymous readers (0: never).
+    pub page_cache_seconds: i64,
 }
 
 impl Default for Config {
@@ -37,6 +39,7 @@ impl Default for Config {
             lockout_minutes: 15,
             log_format: "text".to_string(),
             home_division: "441400".to_string(),
+            page_cache_seconds: 10,
         }
     }
 }
@@ -98,6 +101,9 @@ impl Config {
         if let Some(code) = env("FAZHI_HOME_DIVISION") {
             self.home_division = code;
         }
+        if let Some(value) = env("FAZHI_PAGE_CACHE_SECONDS") {
+            self.page_cache_seconds = number("FAZHI_PAGE_CACHE_SECONDS", value)?;
+        }
         Ok(())
     }
 
@@ -124,6 +130,7 @@ impl Config {
                 lock_for: chrono::Duration::minutes(self.lockout_minutes),
             },
             home_division: self.home_division.clone(),
+            page_cache_ttl: std::time::Duration::from_secs(self.page_cache_seconds.max(0) as u64),
         }
     }
 }

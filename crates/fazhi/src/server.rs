@@ -16,7 +16,10 @@ pub async fn app_state(db: Db, config: &crate::config::Config) -> Result<fazhi_w
     let calendar = fazhi_db::calendar::load(&db).await?;
     let indexed = fazhi_db::search::index_if_empty(&db).await?;
     if indexed > 0 {
-        tracing::info!(indexed, "built the full-text index of the records published before it");
+        tracing::info!(
+            indexed,
+            "built the full-text index of the records published before it"
+        );
     }
     Ok(fazhi_web::AppState::new(db, calendar, config.web()))
 }

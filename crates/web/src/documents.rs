@@ -385,16 +385,26 @@ async fn public_page(
     visitor: Visitor,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
+    let key = format!("/documents/{id}");
+    let anonymous = visitor.staff.is_none();
+    if anonymous && let Some(page) = state.page_cache.get(&key) {
+        return Ok(axum::response::Html(page).into_response());
+    }
     let document = fazhi_db::documents::document(&state.db, id)
         .await?
         .filter(|d| d.status == "published" || d.status == "withdrawn")
         .ok_or(AppError::NotFound)?;
-    html(PublicPage {
+    let page = PublicPage {
         layout: Layout::new(&document.title, "/documents", visitor.staff.as_ref()),
         interpretations: fazhi_db::interpretations::of_document(&state.db, document.id, true)
             .await?,
         document,
-    })
+    }
+    .render()?;
+    if anonymous {
+        state.page_cache.put(&key, &page);
+    }
+    Ok(axum::response::Html(page).into_response())
 }
 
 /// Entries in the Atom feed and documents in the sitemap, at most.

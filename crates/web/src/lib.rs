@@ -22,6 +22,7 @@ pub mod foi_online;
 pub mod foi_report;
 pub mod interpretations;
 pub mod metrics;
+pub mod page_cache;
 pub mod portal;
 pub mod power_drafts;
 pub mod powers;
@@ -29,8 +30,9 @@ pub mod search;
 pub mod session;
 pub mod upload;
 
-/// Largest request body accepted (forms and CSV uploads).
-pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Largest request body accepted at all: a spreadsheet upload. Forms and JSON are held to
+/// axum's 2 MB default by their extractors; upload routes raise it to this.
+pub const MAX_BODY_BYTES: usize = upload::UPLOAD_BODY_MAX;
 
 #[derive(Debug, Clone)]
 pub struct WebConfig {
@@ -43,6 +45,8 @@ pub struct WebConfig {
     pub lockout: LockoutPolicy,
     /// The division whose lists the public pages show first (梅州市 for the model user).
     pub home_division: String,
+    /// How long a public page is served from memory to anonymous readers (0: never).
+    pub page_cache_ttl: std::time::Duration,
 }
 
 impl Default for WebConfig {
@@ -53,6 +57,7 @@ impl Default for WebConfig {
             session_ttl: chrono::Duration::hours(2),
             lockout: LockoutPolicy::default(),
             home_division: "441400".to_string(),
+            page_cache_ttl: std::time::Duration::from_secs(10),
         }
     }
 }
@@ -63,15 +68,18 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     calendar: Arc<RwLock<Arc<Calendar>>>,
     pub metrics: Arc<metrics::Metrics>,
+    /// Public pages as anonymous readers get them, for a few seconds.
+    pub page_cache: Arc<page_cache::PageCache>,
 }
 
 impl AppState {
     pub fn new(db: Db, calendar: Calendar, config: WebConfig) -> AppState {
         AppState {
             db,
-            config: Arc::new(config),
+            config: Arc::new(config.clone()),
             calendar: Arc::new(RwLock::new(Arc::new(calendar))),
             metrics: Arc::new(metrics::Metrics::default()),
+            page_cache: Arc::new(page_cache::PageCache::new(config.page_cache_ttl)),
         }
     }
 
@@ -101,6 +109,23 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     }
 }
 
+/// Any change made through the site may change a public page: the cached ones are dropped.
+async fn forget_cached_pages(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let changes = !matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    let response = next.run(request).await;
+    if changes {
+        state.page_cache.clear();
+    }
+    response
+}
+
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -120,6 +145,7 @@ pub fn router(state: AppState) -> Router {
         .merge(metrics::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(error::localize_rejections))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), forget_cached_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::check_origin))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::count_requests))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

@@ -87,7 +87,20 @@ pub async fn count(db: &Db, table: &str) -> i64 {
     fazhi_db::on_pool!(db, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(pool).await).unwrap()
 }
 
+/// The application on `db`. Tests open several apps on one database (one per user), as several
+/// processes would be; the page cache, which is per process, is off so that each sees the
+/// others' changes at once (`cached_app` has it on).
 pub async fn app(db: &Db) -> Router {
+    let config = fazhi::config::Config {
+        page_cache_seconds: 0,
+        ..fazhi::config::Config::default()
+    };
+    let state = fazhi::server::app_state(db.clone(), &config).await.unwrap();
+    fazhi_web::router(state)
+}
+
+/// The application with its page cache on, as `fazhi serve` runs it.
+pub async fn cached_app(db: &Db) -> Router {
     let config = fazhi::config::Config::default();
     let state = fazhi::server::app_state(db.clone(), &config).await.unwrap();
     fazhi_web::router(state)

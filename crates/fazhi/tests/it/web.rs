@@ -2772,6 +2772,12 @@ async fn a_town_catalogue_is_drafted_imported_from_xlsx_and_published() {
                 "只接受 .xlsx 表格文件",
             ),
             ("大.xlsx", vec![b'P'; 6 * 1024 * 1024], "文件不能超过5MB"),
+            // Under the upload limit but over the forms' 2 MB: read, then refused for its content.
+            (
+                "中.xlsx",
+                [b"PK\x03\x04".as_slice(), &vec![0u8; 3 * 1024 * 1024]].concat(),
+                "的内容不是xlsx表格",
+            ),
         ] {
             let refused = clerk.upload(&import, &csrf_page, name, &bytes).await;
             assert_eq!(
@@ -2839,6 +2845,15 @@ async fn a_town_catalogue_is_drafted_imported_from_xlsx_and_published() {
         assert_eq!(now[0].levels, vec!["乡级", "村级"]);
 
         let publish = format!("{page}/publish");
+        let huge = "审".repeat(1024 * 1024);
+        let oversized = clerk
+            .post(&publish, &[("csrf_token", &csrf_page), ("approval", &huge)])
+            .await;
+        assert_eq!(
+            oversized.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a 3 MB form is refused: only uploads may be larger than 2 MB"
+        );
         assert_eq!(
             clerk
                 .post(
@@ -2975,6 +2990,48 @@ async fn search_finds_published_records_by_the_words_inside_them_alike_on_both_d
         assert_eq!(
             seen[0], seen[1],
             "the same results on SQLite and PostgreSQL"
+        );
+    }
+}
+
+#[tokio::test]
+async fn public_document_pages_are_cached_for_readers_until_a_change_is_made_on_the_site() {
+    for db in support::demo_backends().await {
+        let document =
+            published_policy_document(&db, "关于推行企业开办一网通办的通知", "梅市府〔2020〕7号")
+                .await;
+        let router = support::cached_app(&db).await;
+        let mut public = Browser::new(router.clone());
+        let path = format!("/documents/{}", document.id);
+        assert!(!public.get(&path).await.body.contains("本文件已撤回"));
+        // Changed behind the site's back (as the command line would): readers keep the page
+        // they were served until something is done on the site.
+        fazhi_db::documents::withdraw(
+            &db,
+            &Actor::cli("test"),
+            fazhi_core::clock::now(),
+            document.id,
+            "已废止",
+        )
+        .await
+        .unwrap();
+        assert!(
+            !public.get(&path).await.body.contains("本文件已撤回"),
+            "served from memory"
+        );
+        let mut staff = Browser::new(router.clone());
+        staff.login("fb.reviewer", DEMO_PASSWORD).await;
+        assert!(
+            staff.get(&path).await.body.contains("本文件已撤回：已废止"),
+            "staff are never served a cached page"
+        );
+        // Signing in was a change made on the site: the cache is empty again.
+        assert!(
+            public
+                .get(&path)
+                .await
+                .body
+                .contains("本文件已撤回：已废止")
         );
     }
 }
