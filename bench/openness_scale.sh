@@ -7,7 +7,8 @@
 #     public document list;
 #   - a published document page under wrk (requests/s, p99) against nginx serving the same page
 #     saved to disk (target: at least 30 % of nginx's rate).
-# Usage: bash bench/openness_scale.sh   (DOCUMENTS=100000 INTERPRETATIONS=20000 DURATION=10s)
+# Usage: bash bench/openness_scale.sh   (DOCUMENTS=100000 INTERPRETATIONS=20000 DURATION=10s
+#        ONLY=sqlite|postgres)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/pg.sh
@@ -78,11 +79,21 @@ run() { # label url
   local static=$RATE
   wrk_rate "fazhi /documents/$id" "$base/documents/$id"
   python3 -c "print(f'  fazhi / nginx = {float(\"$RATE\") / float(\"$static\"):.2f} (target >= 0.30)')"
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+  # The same page rendered for every request (page cache off), for comparison.
+  FAZHI_PAGE_CACHE_SECONDS=0 "$BIN" --database-url "$2" serve --listen 127.0.0.1:0 > "$WORK/serve.out" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do grep -q "http://127.0.0.1" "$WORK/serve.out" 2>/dev/null && break; sleep 0.2; done
+  base=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/serve.out" | head -1)
+  wrk_rate "fazhi /documents/$id, page cache off" "$base/documents/$id"
+  python3 -c "print(f'  uncached fazhi / nginx = {float(\"$RATE\") / float(\"$static\"):.2f}')"
   kill "$SERVER_PID" "$NGINX_PID"; wait "$SERVER_PID" "$NGINX_PID" 2>/dev/null || true; SERVER_PID=""; NGINX_PID=""
 }
 
-run sqlite "sqlite://$WORK/scale.db"
-if pg_available; then
+[ "${ONLY:-}" = postgres ] || run sqlite "sqlite://$WORK/scale.db"
+if [ "${ONLY:-}" = sqlite ]; then
+  :
+elif pg_available; then
   pg_start
   run postgres "$PG_URL"
 else

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod clock;
 pub mod consultation;
 pub mod foi;
+pub mod messages;
 pub mod openness;
 pub mod org;
 pub mod params;

@@ -20,6 +20,7 @@ pub mod foi_online;
 pub mod foi_reply;
 pub mod foi_report;
 pub mod interpretations;
+pub mod messages;
 pub mod org;
 pub mod params;
 pub mod powers;

@@ -242,7 +242,7 @@ pub async fn search(db: &Db, filters: &SearchQuery, page: Page) -> Result<Result
         let count: i64 = on_pool!(db, pool => {
             sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM search_postings WHERE term = $1 LIMIT $2) t")
                 .bind(word)
-                .bind(COUNT_CAP * 10)
+                .bind(COUNT_CAP + 1)
                 .fetch_one(pool)
                 .await
         })?;

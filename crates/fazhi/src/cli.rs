@@ -334,11 +334,11 @@ async fn demo(config: &Config, db_or_url: &str, port: u16, no_serve: bool) -> Re
         eprintln!("已载入演示政府信息公开申请：{foi_cases}件");
     }
     let started = std::time::Instant::now();
-    let (documents, consultations, catalogues) =
+    let (documents, consultations, catalogues, messages) =
         crate::demo_openness::load(&db, &Actor::cli("demo")).await?;
     if documents > 0 {
         eprintln!(
-            "已载入演示政务公开数据：{documents}份文件及其解读，{consultations}次意见征集，{catalogues}个标准目录（{:.1}秒）",
+            "已载入演示政务公开数据：{documents}份文件及其解读，{consultations}次意见征集，{catalogues}个标准目录，{messages}条网民留言（{:.1}秒）",
             started.elapsed().as_secs_f64()
         );
     }

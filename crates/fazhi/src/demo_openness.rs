@@ -4,8 +4,8 @@
 //! interpretations linked to nothing and one that copies its document, so that the checker
 //! has something to find; 28 consultations with comments (one with a campaign), 24 with
 //! their feedback published; the eight counties' 26 area catalogues, the first published on
-//! 2020-09-09 and the last on 2020-12-15. Every record goes through the same checks as a real
-//! one.
+//! 2020-09-09 and the last on 2020-12-15; 118 messages (38 to the 市长信箱, 80 forwarded from
+//! the 省长信箱). Every record goes through the same checks as a real one.
 
 use anyhow::Result;
 use chrono::{Days, NaiveDate};
@@ -775,16 +775,154 @@ async fn load_catalogues(db: &Db, actor: &Actor) -> Result<usize> {
     Ok(published)
 }
 
+/// What citizens wrote about, with the department that answers.
+const CONCERNS: [(&str, &str, &str); 12] = [
+    (
+        "小区旁工地夜间施工扰民",
+        "工地每晚施工到凌晨，影响休息，请有关部门处理。",
+        "G441400-014",
+    ),
+    (
+        "学位申请咨询",
+        "孩子今年入读小学一年级，户籍在外地，请问需要哪些材料？",
+        "G441400-004",
+    ),
+    (
+        "农村道路破损",
+        "村道路面破损严重，雨天积水，群众出行不便，希望尽快修复。",
+        "G441400-015",
+    ),
+    (
+        "养老保险转移",
+        "从外省回梅州工作，养老保险关系如何转移接续？",
+        "G441400-011",
+    ),
+    (
+        "河道垃圾清理",
+        "梅江某河段岸边垃圾较多，建议安排清理。",
+        "G441400-013",
+    ),
+    (
+        "企业开办咨询",
+        "准备开办一家餐饮企业，请问在哪里办理营业执照和食品经营许可？",
+        "G441400-024",
+    ),
+    (
+        "耕地被占用",
+        "村里有耕地被用于建设厂房，请核查是否合法。",
+        "G441400-012",
+    ),
+    (
+        "医保异地结算",
+        "在广州住院，如何办理医保异地就医备案？",
+        "G441400-020",
+    ),
+    (
+        "公交线路建议",
+        "建议增开至高铁站的公交线路，方便市民出行。",
+        "G441400-015",
+    ),
+    (
+        "补贴发放查询",
+        "去年申请的耕地地力保护补贴至今未到账，请帮忙查询。",
+        "G441400-017",
+    ),
+    (
+        "噪声扰民",
+        "楼下商铺音响声音过大，多次沟通无果。",
+        "G441400-013",
+    ),
+    (
+        "就业培训咨询",
+        "想参加粤菜师傅培训，请问报名条件和时间？",
+        "G441400-011",
+    ),
+];
+
+/// 2020's messages: 38 to the 市长信箱 and 80 forwarded from the 省长信箱 (the model report's
+/// "38 + 80"), answered by the competent department, a few after their deadline, most
+/// published, most rated.
+async fn load_messages(db: &Db, actor: &Actor) -> Result<usize> {
+    let now = fazhi_core::clock::now();
+    let mut made = 0;
+    for index in 0..118usize {
+        let (channel, serial) = if index < 38 {
+            (fazhi_core::messages::Channel::MayorMailbox, index)
+        } else {
+            (fazhi_core::messages::Channel::GovernorForwarded, index - 38)
+        };
+        let (title, body, agency) = CONCERNS[index % CONCERNS.len()];
+        let received_on = plus(date("2020-01-08")?, (index as u64 * 355) / 118);
+        let body = if index % 7 == 0 {
+            format!("（演示数据）{body}我的电话13800000{:03}。", index)
+        } else {
+            format!("（演示数据）{body}")
+        };
+        let new = fazhi_db::messages::NewMessage {
+            channel,
+            source_ref: if channel.forwarded() {
+                format!("YS2020{:05}", serial + 1)
+            } else {
+                String::new()
+            },
+            received_on,
+            sender_name: format!("演示留言人{}", index + 1),
+            sender_contact: "（演示，无联系方式）".into(),
+            category: fazhi_core::messages::CATEGORIES[index % 4].into(),
+            title: title.into(),
+            body,
+            agency_code: "G441400-002".into(),
+        };
+        let id = fazhi_db::messages::create(db, actor, now, received_on, &new, None).await?;
+        fazhi_db::messages::transfer(
+            db,
+            actor,
+            now,
+            received_on,
+            id,
+            agency,
+            "（演示数据）按职责转办",
+        )
+        .await?;
+        let row = fazhi_db::messages::message(db, id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("演示留言{id}未写入"))?;
+        // Most within the deadline; every 20th three days late.
+        let replied_on = if index % 20 == 19 {
+            plus(row.due_on, 3)
+        } else {
+            plus(received_on, 3 + (index % 5) as u64)
+        };
+        let answer = fazhi_db::messages::Reply {
+            text: format!(
+                "（演示数据）您好，关于“{title}”的留言，经{}核实办理，已作处理。感谢您的监督。",
+                row.agency_name
+            ),
+            publish: index % 9 != 0,
+            public_title: row.public_title.clone(),
+            public_body: row.public_body.clone(),
+        };
+        fazhi_db::messages::reply(db, actor, now, replied_on, id, &answer).await?;
+        if index % 4 != 3 {
+            let rating = fazhi_core::messages::SATISFACTION[usize::from(index % 10 == 0)];
+            fazhi_db::messages::rate(db, actor, now, id, rating).await?;
+        }
+        made += 1;
+    }
+    Ok(made)
+}
+
 /// Loads the demo year unless documents are there already. Returns (documents, consultations,
-/// catalogues).
-pub async fn load(db: &Db, actor: &Actor) -> Result<(usize, usize, usize)> {
+/// catalogues, messages).
+pub async fn load(db: &Db, actor: &Actor) -> Result<(usize, usize, usize, usize)> {
     let (_, documents) =
         fazhi_db::documents::list(db, None, false, fazhi_db::Page::new(1, 1)).await?;
     if documents > 0 {
-        return Ok((0, 0, 0));
+        return Ok((0, 0, 0, 0));
     }
     let documents = load_documents(db, actor).await?;
     let consultations = load_consultations(db, actor).await?;
     let catalogues = load_catalogues(db, actor).await?;
-    Ok((documents, consultations, catalogues))
+    let messages = load_messages(db, actor).await?;
+    Ok((documents, consultations, catalogues, messages))
 }

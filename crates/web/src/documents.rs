@@ -484,6 +484,8 @@ async fn sitemap(
         "/consultations",
         "/catalogues",
         "/search",
+        "/messages",
+        "/messages/new",
         "/foi/apply",
         "/foi/reports",
     ]

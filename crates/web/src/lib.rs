@@ -21,6 +21,7 @@ pub mod foi;
 pub mod foi_online;
 pub mod foi_report;
 pub mod interpretations;
+pub mod messages;
 pub mod metrics;
 pub mod page_cache;
 pub mod portal;
@@ -142,6 +143,7 @@ pub fn router(state: AppState) -> Router {
         .merge(consultations::router())
         .merge(catalogues::router())
         .merge(search::router())
+        .merge(messages::router())
         .merge(metrics::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(error::localize_rejections))

@@ -48,6 +48,7 @@ impl Layout {
             ("/interpretations", "政策解读"),
             ("/consultations", "意见征集"),
             ("/catalogues", "标准目录"),
+            ("/messages", "网民留言"),
             ("/search", "全文检索"),
             ("/foi/apply", "申请公开"),
             ("/foi/reports", "信息公开年报"),
@@ -68,6 +69,7 @@ impl Layout {
             entries.push(("/admin/interpretations", "解读管理"));
             entries.push(("/admin/consultations", "征集管理"));
             entries.push(("/admin/catalogues", "目录编制"));
+            entries.push(("/admin/messages", "留言办理"));
             entries.push(("/admin/foi", "依申请公开"));
             entries.push(("/admin/calendar", "节假日数据"));
             entries.push(("/admin/parameters", "法定参数"));

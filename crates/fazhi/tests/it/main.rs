@@ -10,6 +10,7 @@ mod cli;
 mod consultations;
 mod documents;
 mod foi;
+mod messages;
 mod org;
 mod powers;
 mod schema;

@@ -314,6 +314,8 @@ async fn permission_matrix() {
         ("GET /admin/consultations",            [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
         ("GET /admin/consultations/new",        [OK,    DENIED, OK,      DENIED, DENIED, DENIED, OK]),
         ("GET /admin/catalogues?division=441402", [OK,  OK,     OK,      OK,    OK,     OK,     OK]),
+        ("GET /admin/messages",                 [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
+        ("GET /admin/messages/new",             [OK,    DENIED, OK,      DENIED, DENIED, DENIED, OK]),
         // A catalogue for 梅江区's 江南街道: the county's clerk, the platform admin.
         ("POST /admin/catalogues/new jiangnan",  [REDIRECT, DENIED, DENIED, DENIED, DENIED, DENIED, REDIRECT]),
         // The city office's annual report: its own staff and the city-wide roles.
@@ -3033,5 +3035,137 @@ async fn public_document_pages_are_cached_for_readers_until_a_change_is_made_on_
                 .body
                 .contains("本文件已撤回：已废止")
         );
+    }
+}
+
+#[tokio::test]
+async fn a_mayor_mailbox_message_is_answered_published_without_personal_data_and_rated() {
+    for db in support::demo_backends().await {
+        let mut public = Browser::new(support::app(&db).await);
+        let form = public.get("/messages/new").await.body;
+        let csrf = support::csrf_of(&form);
+        let key = form
+            .split("name=\"key\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        let fields = |title: &'static str| {
+            vec![
+                ("csrf_token", csrf.clone()),
+                ("key", key.clone()),
+                ("category", "投诉".to_string()),
+                ("title", title.to_string()),
+                (
+                    "body",
+                    "<script>x</script>工地夜间施工扰民，电话13912345678".to_string(),
+                ),
+                ("sender_name", "赵六".to_string()),
+                ("sender_contact", "zhao@example.com".to_string()),
+            ]
+        };
+        let empty = fields("");
+        let pairs: Vec<(&str, &str)> = empty.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = public.post("/messages/new", &pairs).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(count(&db, "messages").await, 0);
+        let good = fields("工地夜间施工扰民");
+        let pairs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        for _ in 0..2 {
+            let sent = public.post("/messages/new", &pairs).await;
+            assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        }
+        assert_eq!(count(&db, "messages").await, 1, "sent twice, kept once");
+        let track = format!("/messages/track/{key}");
+        let tracking = public.get(&track).await;
+        assert!(tracking.body.contains("办理中") && !tracking.body.contains("赵六"));
+
+        let id = fazhi_db::messages::by_tracking_key(&db, &key)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let page = format!("/admin/messages/{id}");
+        let mut clerk = logged_in(&db, "fb.clerk").await;
+        assert!(
+            clerk
+                .get("/admin/messages")
+                .await
+                .body
+                .contains(&format!("/admin/messages/{id}\""))
+        );
+        let staff_view = clerk.get(&page).await.body;
+        assert!(
+            staff_view.contains("赵六") && staff_view.contains("&#60;script&#62;x"),
+            "staff see the sender, escaped"
+        );
+        let mut county = logged_in(&db, "mj.clerk").await;
+        assert_eq!(county.get(&page).await.status, StatusCode::FORBIDDEN);
+        let csrf_clerk = clerk.csrf(&page).await;
+        let with_phone = clerk
+            .post(
+                &format!("{page}/reply"),
+                &[
+                    ("csrf_token", &csrf_clerk),
+                    ("text", "已责令停止夜间施工。"),
+                    ("publish", "1"),
+                    ("public_title", "工地夜间施工扰民"),
+                    ("public_body", "电话13912345678"),
+                ],
+            )
+            .await;
+        assert_eq!(with_phone.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(with_phone.body.contains("仍有身份证号或电话号码"));
+        let masked = fazhi_db::messages::message(&db, id)
+            .await
+            .unwrap()
+            .unwrap()
+            .public_body;
+        let answered = clerk
+            .post(
+                &format!("{page}/reply"),
+                &[
+                    ("csrf_token", &csrf_clerk),
+                    ("text", "已责令停止夜间施工。"),
+                    ("publish", "1"),
+                    ("public_title", "工地夜间施工扰民"),
+                    ("public_body", &masked),
+                ],
+            )
+            .await;
+        assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+        let shown = public.get(&format!("/messages/{id}")).await.body;
+        assert!(shown.contains("已责令停止夜间施工。") && shown.contains("[电话号码已隐去]"));
+        assert!(
+            !shown.contains("13912345678") && !shown.contains("赵六") && !shown.contains("zhao@")
+        );
+        assert!(shown.contains("&#60;script&#62;x"), "escaped");
+        assert!(
+            public
+                .get("/messages")
+                .await
+                .body
+                .contains(&format!("/messages/{id}\""))
+        );
+        assert!(
+            public
+                .get("/search?q=%E5%A4%9C%E9%97%B4%E6%96%BD%E5%B7%A5")
+                .await
+                .body
+                .contains(&format!("/messages/{id}\"")),
+            "answered messages are searchable"
+        );
+
+        let csrf_public = support::csrf_of(&public.get(&track).await.body);
+        let rated = public
+            .post(
+                &track,
+                &[("csrf_token", &csrf_public), ("satisfaction", "满意")],
+            )
+            .await;
+        assert_eq!(rated.status, StatusCode::SEE_OTHER);
+        assert!(public.get(&track).await.body.contains("您的评价：满意"));
     }
 }
