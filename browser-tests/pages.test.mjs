@@ -408,7 +408,8 @@ test('pages have no WCAG 2.1 AA violations found by axe-core', async () => {
     '/powers?on=2020-03-01&q=许可+取水', '/powers/items/DEMO-XK-QS', '/powers/changes?from=2019-12-31&to=2020-12-31',
     '/powers/figures?year=2020', '/powers/towns?county=441402&on=2020-12-31', '/foi/reports', '/foi/reports/G441400-002/2020', '/documents', '/interpretations', '/interpretations/1', '/documents/1',
     '/consultations', '/consultations/24', '/catalogues', '/catalogues?division=441402', '/catalogues/1',
-    '/search?q=%E9%9F%A9%E6%B1%9F%E6%B0%B4%E8%B4%A8', '/messages', '/messages/new', '/messages/2']) await check(path);
+    '/search?q=%E9%9F%A9%E6%B1%9F%E6%B0%B4%E8%B4%A8', '/messages', '/messages/new', '/messages/2',
+    '/gazette', '/gazette/2020/1']) await check(path);
   await login(p, 'admin');
   for (const path of ['/admin', '/admin/org?division=441402', '/admin/users', '/admin/users/new', '/admin/users/2',
     '/admin/audit', '/admin/audit/verify', '/admin/calendar', '/admin/parameters', '/admin/tokens', '/admin/powers',
@@ -416,6 +417,7 @@ test('pages have no WCAG 2.1 AA violations found by axe-core', async () => {
     '/admin/interpretations', '/admin/interpretations/new', '/admin/interpretations/check?year=2020',
     '/admin/consultations', '/admin/consultations/new', '/admin/consultations/24',
     '/admin/catalogues', '/admin/catalogues?division=441402', '/admin/catalogues/1',
-    '/admin/messages', '/admin/messages?show=answered', '/admin/messages/new', '/admin/messages/2']) await check(path);
+    '/admin/messages', '/admin/messages?show=answered', '/admin/messages/new', '/admin/messages/2',
+    '/admin/gazette', '/admin/gazette/1']) await check(path);
   await context.close();
 });

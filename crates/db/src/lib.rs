@@ -19,6 +19,7 @@ pub mod foi_figures;
 pub mod foi_online;
 pub mod foi_reply;
 pub mod foi_report;
+pub mod gazette;
 pub mod interpretations;
 pub mod messages;
 pub mod org;

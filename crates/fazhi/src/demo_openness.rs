@@ -5,7 +5,7 @@
 //! has something to find; 28 consultations with comments (one with a campaign), 24 with
 //! their feedback published; the eight counties' 26 area catalogues, the first published on
 //! 2020-09-09 and the last on 2020-12-15; 118 messages (38 to the 市长信箱, 80 forwarded from
-//! the 省长信箱). Every record goes through the same checks as a real one.
+//! the 省长信箱); 24 gazette issues. Every record goes through the same checks as a real one.
 
 use anyhow::Result;
 use chrono::{Days, NaiveDate};
@@ -912,6 +912,33 @@ async fn load_messages(db: &Db, actor: &Actor) -> Result<usize> {
     Ok(made)
 }
 
+/// 2020's 24 gazette issues, twice a month, carrying the city government's and its office's
+/// documents in order of publication.
+async fn load_gazette(db: &Db, actor: &Actor) -> Result<usize> {
+    let now = fazhi_core::clock::now();
+    let candidates = fazhi_db::gazette::candidates(db, "441400", 10_000).await?;
+    let issues = 24usize;
+    for number in 0..issues {
+        let from = candidates.len() * number / issues;
+        let to = candidates.len() * (number + 1) / issues;
+        let chosen: Vec<i64> = candidates[from..to].iter().map(|c| c.document_id).collect();
+        if chosen.is_empty() {
+            continue;
+        }
+        let nominal = plus(date("2020-01-15")?, (number as u64 * 366) / 24);
+        let latest = candidates[from..to]
+            .iter()
+            .filter_map(|c| c.published_on)
+            .max()
+            .unwrap_or(nominal);
+        let id =
+            fazhi_db::gazette::create(db, actor, now, "441400", 2020, number as i32 + 1, &chosen)
+                .await?;
+        fazhi_db::gazette::publish(db, actor, now, id, nominal.max(plus(latest, 1))).await?;
+    }
+    Ok(issues)
+}
+
 /// Loads the demo year unless documents are there already. Returns (documents, consultations,
 /// catalogues, messages).
 pub async fn load(db: &Db, actor: &Actor) -> Result<(usize, usize, usize, usize)> {
@@ -924,5 +951,6 @@ pub async fn load(db: &Db, actor: &Actor) -> Result<(usize, usize, usize, usize)
     let consultations = load_consultations(db, actor).await?;
     let catalogues = load_catalogues(db, actor).await?;
     let messages = load_messages(db, actor).await?;
+    load_gazette(db, actor).await?;
     Ok((documents, consultations, catalogues, messages))
 }

@@ -486,6 +486,7 @@ async fn sitemap(
         "/search",
         "/messages",
         "/messages/new",
+        "/gazette",
         "/foi/apply",
         "/foi/reports",
     ]

@@ -20,6 +20,7 @@ pub mod error;
 pub mod foi;
 pub mod foi_online;
 pub mod foi_report;
+pub mod gazette;
 pub mod interpretations;
 pub mod messages;
 pub mod metrics;
@@ -144,6 +145,7 @@ pub fn router(state: AppState) -> Router {
         .merge(catalogues::router())
         .merge(search::router())
         .merge(messages::router())
+        .merge(gazette::router())
         .merge(metrics::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(error::localize_rejections))

@@ -36,18 +36,6 @@ pub fn router() -> Router<AppState> {
         .route("/admin/messages/{id}/rating", post(rate_staff))
 }
 
-/// The agency that receives the 市长信箱: the general office of the home division.
-async fn receiver(state: &AppState) -> Result<fazhi_db::org::AgencyRow, AppError> {
-    let division = fazhi_db::org::division_by_code(&state.db, &state.config.home_division)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    fazhi_db::org::agencies_in_division(&state.db, division.id)
-        .await?
-        .into_iter()
-        .find(|a| a.kind == "general_office")
-        .ok_or_else(|| AppError::Internal("本级政府办公室未登记，无法受理市长信箱留言".into()))
-}
-
 #[derive(Deserialize, Default, Clone)]
 pub struct MessageForm {
     #[serde(default)]
@@ -144,7 +132,7 @@ async fn submit_public(
     if form.key.len() != 64 || !form.key.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::Invalid("表单已失效，请刷新页面后重新填写".into()));
     }
-    let office = receiver(&state).await?;
+    let office = crate::portal::home_office(&state).await?;
     let today = fazhi_core::clock::beijing_today();
     let new = form.to_message(Channel::MayorMailbox, today, &office.code);
     let actor = fazhi_db::Actor {

@@ -49,6 +49,7 @@ impl Layout {
             ("/consultations", "意见征集"),
             ("/catalogues", "标准目录"),
             ("/messages", "网民留言"),
+            ("/gazette", "政府公报"),
             ("/search", "全文检索"),
             ("/foi/apply", "申请公开"),
             ("/foi/reports", "信息公开年报"),
@@ -70,6 +71,7 @@ impl Layout {
             entries.push(("/admin/consultations", "征集管理"));
             entries.push(("/admin/catalogues", "目录编制"));
             entries.push(("/admin/messages", "留言办理"));
+            entries.push(("/admin/gazette", "公报编辑"));
             entries.push(("/admin/foi", "依申请公开"));
             entries.push(("/admin/calendar", "节假日数据"));
             entries.push(("/admin/parameters", "法定参数"));
@@ -96,6 +98,18 @@ pub fn mark_refused(response: &mut Response, refused: bool) {
     if refused {
         *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
+}
+
+/// The general office of the home division: it receives the 市长信箱 and edits the gazette.
+pub async fn home_office(state: &crate::AppState) -> Result<fazhi_db::org::AgencyRow, AppError> {
+    let division = fazhi_db::org::division_by_code(&state.db, &state.config.home_division)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    fazhi_db::org::agencies_in_division(&state.db, division.id)
+        .await?
+        .into_iter()
+        .find(|a| a.kind == "general_office")
+        .ok_or_else(|| AppError::Internal("本级政府办公室未登记".into()))
 }
 
 pub fn html<T: Template>(page: T) -> Result<Response, AppError> {

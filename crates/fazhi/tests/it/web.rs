@@ -316,6 +316,7 @@ async fn permission_matrix() {
         ("GET /admin/catalogues?division=441402", [OK,  OK,     OK,      OK,    OK,     OK,     OK]),
         ("GET /admin/messages",                 [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
         ("GET /admin/messages/new",             [OK,    DENIED, OK,      DENIED, DENIED, DENIED, OK]),
+        ("GET /admin/gazette",                  [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
         // A catalogue for 梅江区's 江南街道: the county's clerk, the platform admin.
         ("POST /admin/catalogues/new jiangnan",  [REDIRECT, DENIED, DENIED, DENIED, DENIED, DENIED, REDIRECT]),
         // The city office's annual report: its own staff and the city-wide roles.
@@ -3167,5 +3168,130 @@ async fn a_mayor_mailbox_message_is_answered_published_without_personal_data_and
             .await;
         assert_eq!(rated.status, StatusCode::SEE_OTHER);
         assert!(public.get(&track).await.body.contains("您的评价：满意"));
+    }
+}
+
+#[tokio::test]
+async fn a_gazette_issue_is_assembled_from_published_documents_and_published_once() {
+    for db in support::demo_backends().await {
+        let first =
+            published_policy_document(&db, "关于推行企业开办一网通办的通知", "梅市府〔2020〕7号")
+                .await;
+        let second =
+            published_policy_document(&db, "关于优化工程建设项目审批的通知", "梅市府〔2020〕8号")
+                .await;
+        let mut clerk = logged_in(&db, "fb.clerk").await;
+        let page = clerk.get("/admin/gazette").await.body;
+        assert!(
+            page.contains(&format!("name=\"doc_{}\"", first.id)),
+            "{page}"
+        );
+        let csrf = support::csrf_of(&page);
+        let doc = format!("doc_{}", first.id);
+        for (number, with_document, message) in [
+            ("25", true, "期号应为1至24"),
+            ("1", false, "请选择本期刊登的文件"),
+        ] {
+            let mut fields = vec![
+                ("csrf_token", csrf.as_str()),
+                ("year", "2020"),
+                ("number", number),
+            ];
+            if with_document {
+                fields.push((doc.as_str(), "1"));
+            }
+            let refused = clerk.post("/admin/gazette", &fields).await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(refused.body.contains(message), "{}", refused.body);
+        }
+        assert_eq!(count(&db, "gazette_issues").await, 0);
+        let created = clerk
+            .post(
+                "/admin/gazette",
+                &[
+                    ("csrf_token", &csrf),
+                    ("year", "2020"),
+                    ("number", "1"),
+                    (&doc, "1"),
+                ],
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+        let issue = created.location.unwrap();
+        let mut public = Browser::new(support::app(&db).await);
+        assert_eq!(
+            public.get("/gazette/2020/1").await.status,
+            StatusCode::NOT_FOUND,
+            "a draft is not public"
+        );
+        let again = clerk
+            .post(
+                "/admin/gazette",
+                &[
+                    ("csrf_token", &csrf),
+                    ("year", "2020"),
+                    ("number", "2"),
+                    (&doc, "1"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            again.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a document appears in one issue"
+        );
+        let csrf_issue = clerk.csrf(&issue).await;
+        assert_eq!(
+            clerk
+                .post(&format!("{issue}/publish"), &[("csrf_token", &csrf_issue)])
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let mut reviewer = logged_in(&db, "fb.reviewer").await;
+        let csrf_review = reviewer.csrf(&issue).await;
+        assert_eq!(
+            reviewer
+                .post(&format!("{issue}/publish"), &[("csrf_token", &csrf_review)])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        assert!(
+            public
+                .get("/gazette")
+                .await
+                .body
+                .contains("<a href=\"/gazette/2020/1\">2020年第1期</a>")
+        );
+        let printed = public.get("/gazette/2020/1").await.body;
+        assert!(
+            printed.contains(&format!(
+                "<a href=\"#d{}\">关于推行企业开办一网通办的通知</a>（梅市府〔2020〕7号）",
+                first.id
+            )),
+            "{printed}"
+        );
+        assert!(printed.contains("为进一步优化营商环境"));
+        assert!(
+            !printed.contains("关于优化工程建设项目审批的通知"),
+            "only the chosen documents"
+        );
+        let duplicate = clerk
+            .post(
+                "/admin/gazette",
+                &[
+                    ("csrf_token", &csrf),
+                    ("year", "2020"),
+                    ("number", "1"),
+                    (&format!("doc_{}", second.id), "1"),
+                ],
+            )
+            .await;
+        assert!(
+            duplicate.body.contains("2020年第1期已经存在"),
+            "{}",
+            duplicate.body
+        );
     }
 }
