@@ -1,26 +1,11 @@
 //! 基层政务公开标准目录 stored in versions with their entries and each territory's progress,
 //! on both databases.
 
-use crate::support::{self, count};
-use chrono::NaiveDate;
+use crate::support::{self, count, date, refused_with as refused};
 use fazhi_core::catalogue::{AREAS, template};
 use fazhi_core::openness::vocabulary;
+use fazhi_db::Actor;
 use fazhi_db::catalogues::{create, entries, progress, publish, replace_entries};
-use fazhi_db::{Actor, DbError};
-
-fn date(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-}
-
-fn refused<T: std::fmt::Debug>(outcome: Result<T, DbError>, fragment: &str) {
-    match outcome {
-        Err(DbError::Invalid(message)) => assert!(
-            message.contains(fragment),
-            "expected “{fragment}” in “{message}”"
-        ),
-        other => panic!("expected “{fragment}”, got {other:?}"),
-    }
-}
 
 #[tokio::test]
 async fn a_county_catalogue_starts_from_the_template_and_completion_is_dated() {

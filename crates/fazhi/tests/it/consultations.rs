@@ -1,17 +1,12 @@
 //! 意见征集 stored with its window, comments, groups, dispositions and feedback, on both
 //! databases.
 
-use crate::support::{self, count};
-use chrono::NaiveDate;
+use crate::support::{self, count, date, refused_with as refused};
 use fazhi_core::consultation::{Disposition, DraftKind};
 use fazhi_db::consultations::{
     NewComment, NewConsultation, add_comment, create, dispose, moderate, publish, publish_feedback,
 };
-use fazhi_db::{Actor, Db, DbError};
-
-fn date(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-}
+use fazhi_db::{Actor, Db};
 
 fn actor() -> Actor {
     Actor::cli("test")
@@ -40,16 +35,6 @@ fn citizen(section: &str, content: &str, received: &str) -> NewComment {
         commenter_contact: "13812345678".into(),
         section: section.into(),
         content: content.into(),
-    }
-}
-
-fn refused<T: std::fmt::Debug>(outcome: Result<T, DbError>, fragment: &str) {
-    match outcome {
-        Err(DbError::Invalid(message)) => assert!(
-            message.contains(fragment),
-            "expected “{fragment}” in “{message}”"
-        ),
-        other => panic!("expected “{fragment}”, got {other:?}"),
     }
 }
 

@@ -1,24 +1,9 @@
 //! 网民留言 stored with their deadline, transfers, validity, reply and rating, on both databases.
 
-use crate::support::{self, count};
-use chrono::NaiveDate;
+use crate::support::{self, count, date, refused_with as refused};
 use fazhi_core::messages::{Channel, Validity};
 use fazhi_db::messages::{NewMessage, Reply, Show, create, judge, queue, rate, reply, transfer};
-use fazhi_db::{Actor, DbError, Page};
-
-fn date(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-}
-
-fn refused<T: std::fmt::Debug>(outcome: Result<T, DbError>, fragment: &str) {
-    match outcome {
-        Err(DbError::Invalid(message)) => assert!(
-            message.contains(fragment),
-            "expected “{fragment}” in “{message}”"
-        ),
-        other => panic!("expected “{fragment}”, got {other:?}"),
-    }
-}
+use fazhi_db::{Actor, Page};
 
 fn letter(channel: Channel, received: &str) -> NewMessage {
     NewMessage {

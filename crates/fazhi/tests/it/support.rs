@@ -264,3 +264,30 @@ pub fn csrf_of(html: &str) -> String {
         .unwrap_or_else(|| panic!("no CSRF token in page: {html}"));
     html[start..].split('"').next().unwrap().to_string()
 }
+
+/// A date written YYYY-MM-DD.
+pub fn date(text: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+/// Asserts that `outcome` was refused as invalid with a message containing `fragment`.
+pub fn refused_with<T: std::fmt::Debug>(outcome: Result<T, fazhi_db::DbError>, fragment: &str) {
+    match outcome {
+        Err(fazhi_db::DbError::Invalid(message)) => assert!(
+            message.contains(fragment),
+            "expected “{fragment}” in “{message}”"
+        ),
+        other => panic!("expected “{fragment}”, got {other:?}"),
+    }
+}
+
+/// The value of the hidden input `name` on a page.
+pub fn hidden_value(html: &str, name: &str) -> String {
+    html.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}

@@ -2453,14 +2453,7 @@ async fn a_consultation_takes_comments_from_the_public_and_shows_them_after_mode
             "{form}"
         );
         let csrf_public = support::csrf_of(&form);
-        let key = form
-            .split("name=\"key\" value=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .to_string();
+        let key = support::hidden_value(&form, "key");
         let comment = [
             ("csrf_token", csrf_public.as_str()),
             ("key", key.as_str()),
@@ -3045,14 +3038,7 @@ async fn a_mayor_mailbox_message_is_answered_published_without_personal_data_and
         let mut public = Browser::new(support::app(&db).await);
         let form = public.get("/messages/new").await.body;
         let csrf = support::csrf_of(&form);
-        let key = form
-            .split("name=\"key\" value=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .to_string();
+        let key = support::hidden_value(&form, "key");
         let fields = |title: &'static str| {
             vec![
                 ("csrf_token", csrf.clone()),
