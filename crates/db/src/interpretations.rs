@@ -436,17 +436,3 @@ pub async fn coverage(db: &Db, year: i32, today: NaiveDate) -> Result<Coverage> 
         text_only_max,
     })
 }
-
-/// Published interpretations (id, date), newest first; at most `limit` of them.
-pub async fn published(db: &Db, limit: i64) -> Result<Vec<(i64, NaiveDate)>> {
-    on_pool!(db, pool => {
-        sqlx::query_as(
-            "SELECT id, published_on FROM interpretations WHERE status = 'published' \
-             ORDER BY published_on DESC, id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(pool)
-        .await
-    })
-    .map_err(Into::into)
-}

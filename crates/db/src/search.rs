@@ -154,13 +154,36 @@ impl Hit {
 
     /// The public page of the record.
     pub fn path(&self) -> String {
-        match self.kind.as_str() {
-            "document" => format!("/documents/{}", self.record_id),
-            "interpretation" => format!("/interpretations/{}", self.record_id),
-            "consultation" => format!("/consultations/{}", self.record_id),
-            _ => format!("/messages/{}", self.record_id),
-        }
+        record_path(&self.kind, self.record_id)
     }
+}
+
+/// The public page of a searchable record.
+pub fn record_path(kind: &str, record_id: i64) -> String {
+    match kind {
+        "document" => format!("/documents/{record_id}"),
+        "interpretation" => format!("/interpretations/{record_id}"),
+        "consultation" => format!("/consultations/{record_id}"),
+        _ => format!("/messages/{record_id}"),
+    }
+}
+
+/// Every published record's page and publication date, newest first, at most `limit` (for
+/// the sitemap).
+pub async fn published_pages(db: &Db, limit: i64) -> Result<Vec<(String, NaiveDate)>> {
+    let rows: Vec<(String, i64, NaiveDate)> = on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT kind, record_id, published_on FROM search_records \
+             ORDER BY published_on DESC, id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, id, on)| (record_path(&kind, id), on))
+        .collect())
 }
 
 /// The results of a search: a page of hits, the number of matches (at most [`COUNT_CAP`]),

@@ -493,18 +493,17 @@ async fn sitemap(
     .iter()
     .map(|path| (format!("{base}{path}"), None))
     .collect();
-    for entry in fazhi_db::documents::published(&state.db, SITEMAP_DOCUMENTS).await? {
-        urls.push((
-            format!("{base}/documents/{}", entry.id),
-            Some(entry.published_at.date_naive().to_string()),
-        ));
-    }
-    for (id, published_on) in
-        fazhi_db::interpretations::published(&state.db, SITEMAP_DOCUMENTS).await?
+    // Documents, interpretations, consultations and answered messages: what is published is
+    // what the search index holds.
+    for (path, published_on) in
+        fazhi_db::search::published_pages(&state.db, SITEMAP_DOCUMENTS).await?
     {
+        urls.push((format!("{base}{path}"), Some(published_on.to_string())));
+    }
+    for issue in fazhi_db::gazette::issues(&state.db, true).await? {
         urls.push((
-            format!("{base}/interpretations/{id}"),
-            Some(published_on.to_string()),
+            format!("{base}/gazette/{}/{}", issue.year, issue.number),
+            issue.published_on.map(|on| on.to_string()),
         ));
     }
     for (code, _, year, _, at) in fazhi_db::foi_report::published_list(&state.db).await? {

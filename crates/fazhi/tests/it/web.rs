@@ -3144,6 +3144,13 @@ async fn a_mayor_mailbox_message_is_answered_published_without_personal_data_and
                 .contains(&format!("/messages/{id}\"")),
             "answered messages are searchable"
         );
+        assert!(
+            public
+                .get("/sitemap.xml")
+                .await
+                .body
+                .contains(&format!("/messages/{id}</loc>"))
+        );
 
         let csrf_public = support::csrf_of(&public.get(&track).await.body);
         let rated = public
@@ -3250,6 +3257,15 @@ async fn a_gazette_issue_is_assembled_from_published_documents_and_published_onc
                 .body
                 .contains("<a href=\"/gazette/2020/1\">2020年第1期</a>")
         );
+        let sitemap = public.get("/sitemap.xml").await.body;
+        assert!(
+            sitemap.contains("<loc>http://fazhi.test/gazette/2020/1</loc>"),
+            "{sitemap}"
+        );
+        assert!(sitemap.contains(&format!(
+            "<loc>http://fazhi.test/documents/{}</loc>",
+            first.id
+        )));
         let printed = public.get("/gazette/2020/1").await.body;
         assert!(
             printed.contains(&format!(
