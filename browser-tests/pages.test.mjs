@@ -418,6 +418,7 @@ test('pages have no WCAG 2.1 AA violations found by axe-core', async () => {
     '/admin/consultations', '/admin/consultations/new', '/admin/consultations/24',
     '/admin/catalogues', '/admin/catalogues?division=441402', '/admin/catalogues/1',
     '/admin/messages', '/admin/messages?show=answered', '/admin/messages/new', '/admin/messages/2',
-    '/admin/gazette', '/admin/gazette/1']) await check(path);
+    '/admin/gazette', '/admin/gazette/1', '/admin/openness/figures?year=2020',
+    '/admin/openness/figures/records?year=2020&agency=G441400-002&figure=documents']) await check(path);
   await context.close();
 });

@@ -22,6 +22,7 @@ pub mod foi_report;
 pub mod gazette;
 pub mod interpretations;
 pub mod messages;
+pub mod openness_figures;
 pub mod org;
 pub mod params;
 pub mod powers;

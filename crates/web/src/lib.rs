@@ -24,6 +24,7 @@ pub mod gazette;
 pub mod interpretations;
 pub mod messages;
 pub mod metrics;
+pub mod openness_figures;
 pub mod page_cache;
 pub mod portal;
 pub mod power_drafts;
@@ -146,6 +147,7 @@ pub fn router(state: AppState) -> Router {
         .merge(search::router())
         .merge(messages::router())
         .merge(gazette::router())
+        .merge(openness_figures::router())
         .merge(metrics::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(error::localize_rejections))

@@ -72,6 +72,7 @@ impl Layout {
             entries.push(("/admin/catalogues", "目录编制"));
             entries.push(("/admin/messages", "留言办理"));
             entries.push(("/admin/gazette", "公报编辑"));
+            entries.push(("/admin/openness/figures", "公开数据"));
             entries.push(("/admin/foi", "依申请公开"));
             entries.push(("/admin/calendar", "节假日数据"));
             entries.push(("/admin/parameters", "法定参数"));

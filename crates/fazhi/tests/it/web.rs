@@ -317,6 +317,7 @@ async fn permission_matrix() {
         ("GET /admin/messages",                 [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
         ("GET /admin/messages/new",             [OK,    DENIED, OK,      DENIED, DENIED, DENIED, OK]),
         ("GET /admin/gazette",                  [OK,    OK,     OK,      OK,    OK,     OK,     OK]),
+        ("GET /admin/openness/figures?year=2020", [OK,  OK,     OK,      OK,    OK,     OK,     OK]),
         // A catalogue for 梅江区's 江南街道: the county's clerk, the platform admin.
         ("POST /admin/catalogues/new jiangnan",  [REDIRECT, DENIED, DENIED, DENIED, DENIED, DENIED, REDIRECT]),
         // The city office's annual report: its own staff and the city-wide roles.
@@ -3294,6 +3295,77 @@ async fn a_gazette_issue_is_assembled_from_published_documents_and_published_onc
             duplicate.body.contains("2020年第1期已经存在"),
             "{}",
             duplicate.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_open_government_figures_of_a_year_add_up_and_open_their_records() {
+    for db in support::demo_backends().await {
+        fazhi::demo_openness::load(&db, &Actor::cli("test"))
+            .await
+            .unwrap();
+        let mut leader = logged_in(&db, "leader").await;
+        let page = leader.get("/admin/openness/figures?year=2020").await;
+        assert_eq!(page.status, StatusCode::OK);
+        // 合计: documents, needing, interpreted, consultations, feedbacks, comments, messages, answered, late.
+        let totals: Vec<i64> = page
+            .body
+            .split("<th scope=\"row\">合计</th>")
+            .nth(1)
+            .unwrap()
+            .split("</tr>")
+            .next()
+            .unwrap()
+            .split("<td class=\"num\">")
+            .skip(1)
+            .map(|cell| cell.split('<').next().unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(totals.len(), 9);
+        assert_eq!(
+            (
+                totals[0], totals[1], totals[2], totals[3], totals[4], totals[6]
+            ),
+            (300, 240, 237, 28, 24, 118)
+        );
+        assert_eq!(totals[7], 118, "every demo message was answered in 2020");
+        assert!(totals[8] > 0 && totals[8] < 118, "a few late");
+        assert!(page.body.contains("政府公报：2020年出版24期"));
+        assert!(
+            page.body
+                .contains("8/8个县（市、区）全部领域已完成，最后完成于2020-12-15")
+        );
+        let link =
+            "/admin/openness/figures/records?year=2020&amp;agency=G441400-002&amp;figure=documents";
+        assert!(page.body.contains(link), "{}", page.body);
+        let records = leader.get(&link.replace("&amp;", "&")).await.body;
+        let office = fazhi_db::documents::list(&db, None, true, fazhi_db::Page::new(1, 500))
+            .await
+            .unwrap()
+            .0
+            .into_iter()
+            .filter(|d| d.agency_name == "梅州市人民政府办公室")
+            .count();
+        assert!(records.contains(&format!("：{office}</p>")), "{records}");
+        let xlsx = leader
+            .get("/admin/openness/figures?year=2020&format=xlsx")
+            .await;
+        use calamine::Reader;
+        let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(xlsx.bytes)).unwrap();
+        let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+        assert_eq!(sheet.get((0, 2)).unwrap().to_string(), "主动公开文件");
+        // A county clerk sees the county's agencies only: none of these records are theirs.
+        let mut county = logged_in(&db, "mj.clerk").await;
+        assert!(
+            county
+                .get("/admin/openness/figures?year=2020")
+                .await
+                .body
+                .contains("该年度没有可统计的记录")
+        );
+        assert_eq!(
+            county.get(&link.replace("&amp;", "&")).await.status,
+            StatusCode::FORBIDDEN
         );
     }
 }
