@@ -24,6 +24,13 @@ else
   echo "test.sh: PostgreSQL 15 not available; running the SQLite half only" >&2
 fi
 
+# The tests' SQLite files and the browser tests' demo databases go in a folder of this run,
+# removed at the end (they came to tens of gigabytes over many runs in the shared temp folder).
+RUN_TMP=$(mktemp -d)
+chmod 755 "$RUN_TMP"
+trap 'pg_stop; rm -rf "$RUN_TMP"' EXIT
+export TMPDIR="$RUN_TMP"
+
 cargo nextest run --workspace --no-fail-fast "$@"
 
 bash scripts/browser-test.sh
