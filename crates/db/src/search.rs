@@ -317,6 +317,10 @@ pub async fn text_of(db: &Db, hit: &Hit) -> Result<String> {
         "document" => "SELECT body FROM documents WHERE id = $1",
         "interpretation" => "SELECT body FROM interpretations WHERE id = $1",
         "consultation" => "SELECT draft_text FROM consultations WHERE id = $1",
+        // Only what was published: the public wording of the question and the reply.
+        "message" => {
+            "SELECT public_body || ' ' || COALESCE(reply, '') FROM messages WHERE id = $1 AND published"
+        }
         _ => return Ok(String::new()),
     };
     let text: Option<String> = on_pool!(db, pool => {

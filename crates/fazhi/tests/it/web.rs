@@ -3152,6 +3152,18 @@ async fn a_mayor_mailbox_message_is_answered_published_without_personal_data_and
                 .body
                 .contains(&format!("/messages/{id}</loc>"))
         );
+        let found = public
+            .get("/search?q=%E5%A4%9C%E9%97%B4%E6%96%BD%E5%B7%A5")
+            .await
+            .body;
+        assert!(
+            found.contains("<mark>"),
+            "a snippet of the message: {found}"
+        );
+        assert!(
+            !found.contains("13912345678"),
+            "the snippet is cut from the public text"
+        );
 
         let csrf_public = support::csrf_of(&public.get(&track).await.body);
         let rated = public
