@@ -10,6 +10,9 @@ pub const SUBJECTS: &str = include_str!("../../../data/openness/subjects.txt");
 /// The bundled 体裁 (the 15 kinds of 公文 and 其他).
 pub const GENRES: &str = include_str!("../../../data/openness/genres.txt");
 
+/// The validity values of a document (parameter `openness.validity_values`, spec §2.1).
+pub const VALIDITY_VALUES: &str = include_str!("../../../data/openness/validity-values.txt");
+
 /// The forms of an interpretation (spec §3.2).
 pub const INTERPRETATION_FORMS: &str =
     include_str!("../../../data/openness/interpretation-forms.txt");
@@ -575,6 +578,10 @@ mod tests {
         assert_eq!(subjects.len(), 21);
         assert_eq!(subjects[0], "综合政务");
         assert_eq!(vocabulary(GENRES).len(), 16);
+        assert_eq!(
+            vocabulary(VALIDITY_VALUES),
+            vec!["有效", "失效", "废止", "已修改"]
+        );
         assert_eq!(Disclosure::parse("不予公开"), Some(Disclosure::Withheld));
     }
 

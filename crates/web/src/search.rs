@@ -12,7 +12,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use fazhi_core::openness::{GENRES, SUBJECTS, vocabulary};
+use fazhi_core::openness::{GENRES, SUBJECTS, VALIDITY_VALUES, vocabulary};
 use fazhi_core::search::Segment;
 use fazhi_db::Page;
 use fazhi_db::search::{COUNT_CAP, Hit, KINDS, SearchQuery};
@@ -160,7 +160,7 @@ async fn search_page(
         agencies: agencies.into_iter().map(|a| (a.code, a.name)).collect(),
         subjects: vocabulary(SUBJECTS),
         genres: vocabulary(GENRES),
-        validities: vec!["有效", "失效", "废止", "已修改"],
+        validities: vocabulary(VALIDITY_VALUES),
         results,
         searched,
         total: total.min(COUNT_CAP),
